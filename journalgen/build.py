@@ -1,0 +1,127 @@
+"""Building: close → journal → checked and rendered outputs, and writing them atomically.
+
+`build()` is the library entry point for connector services: it returns the rendered bytes
+and touches no disk. `build_closes()` is what the CLI runs over many store-days: one failing
+store-day is reported and the others still build.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from journalgen.close import DailyClose
+from journalgen.errors import JournalgenError, OutputCollisionError, SettingsError, pydantic_problems
+from journalgen.inputs import LoadedClose
+from journalgen.journal import Journal
+from journalgen.journalize import journalize
+from journalgen.plugins import installed_targets
+from journalgen.settings import Settings
+from journalgen.target import Target
+
+
+def target_options(target: Target, settings: Settings) -> Any:
+    """The target's validated `[targets.NAME]` section (None for a target without options)."""
+    section = settings.target_section(target.name)
+    if target.options is None:
+        return None
+    try:
+        return target.options.model_validate(section)
+    except ValidationError as exc:
+        problem = pydantic_problems(exc)[0]
+        raise SettingsError(
+            file="settings",
+            field=f"targets.{target.name}.{problem.field}",
+            value=problem.value,
+            reason=problem.reason.format(**problem.reason_params),
+        ) from None
+
+
+def render(journal: Journal, settings: Settings, targets: Iterable[str]) -> dict[str, bytes]:
+    """Check the journal with each target and render it; {file name: bytes} over all targets."""
+    outputs: dict[str, bytes] = {}
+    owners: dict[str, str] = {}
+    for name in targets:
+        target = installed_targets().get(name)
+        options = target_options(target, settings)
+        if target.check is not None:
+            target.check(journal, settings, options)
+        for file_name, data in target.render(journal, settings, options).items():
+            if file_name in owners:
+                raise OutputCollisionError(first=owners[file_name], second=name, name=file_name)
+            outputs[file_name], owners[file_name] = bytes(data), name
+    return outputs
+
+
+def build(
+    close: DailyClose, settings: Settings | None = None, target: str | Iterable[str] = "journal", source: str = ""
+) -> dict[str, bytes]:
+    """Journalize one close and render it for `target` (a name or several); no disk is touched.
+
+    Raises a JournalgenError subclass when the close is refused (out of fiscal period, missing
+    master, …); `error.code` says which rule and `error.message("ja")` says it in Japanese.
+    """
+    settings = settings or Settings()
+    targets = [target] if isinstance(target, str) else list(target)
+    return render(journalize(close, settings, source), settings, targets)
+
+
+@dataclass
+class StoreDayResult:
+    """The outcome of one store-day (or of one input that could not be read as one)."""
+
+    source: str
+    close: DailyClose | None = None
+    journal: Journal | None = None
+    written: list[Path] = field(default_factory=list)
+    error: JournalgenError | None = None
+
+
+def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
+    """Write every output into `directory`, all or nothing: each goes to a temporary file in the
+    same directory first, and only when all are written are they renamed into place."""
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for file_name, data in outputs.items():
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{file_name}.", suffix=".tmp")
+            staged.append((file_name, Path(temporary)))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+    except BaseException:
+        for _, temporary in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    written = []
+    for file_name, temporary in staged:
+        os.replace(temporary, directory / file_name)
+        written.append(directory / file_name)
+    return written
+
+
+def build_closes(
+    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path
+) -> list[StoreDayResult]:
+    """Build every loaded close into `out_dir/<date>/<store>/`; an input error or a refused
+    store-day becomes a failed result and the rest still build."""
+    results = []
+    for item in loaded:
+        result = StoreDayResult(source=item.source, close=item.close, error=item.error)
+        if item.error is None and item.close is not None:
+            try:
+                result.journal = journalize(item.close, settings, item.source)
+                outputs = render(result.journal, settings, targets)
+                day, store = item.close.store_day
+                result.written = write_atomically(out_dir / day.isoformat() / store, outputs)
+            except JournalgenError as error:
+                result.error = error
+        results.append(result)
+    return results

@@ -1,0 +1,135 @@
+"""The daily close (閉局), input contract version 1.
+
+One object per store and business day, amounts tax-inclusive integer yen. The models are
+frozen and reject unknown fields, so a typo in a register export fails loudly instead of
+dropping money on the floor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+MAX_YEN = 10**12
+"""The largest amount one field may hold (1兆円); anything larger is a broken export."""
+
+Yen = Annotated[int, Field(ge=0, le=MAX_YEN)]
+"""Integer yen, tax-inclusive, never negative (a refund is a void, not a negative sale)."""
+
+
+class PaymentKind(StrEnum):
+    """The register's 支払種別, in the order an accountant reads them."""
+
+    cash = "cash"
+    credit = "credit"
+    qr = "qr"
+    emoney = "emoney"
+    gift_change = "gift_change"
+    gift_no_change = "gift_no_change"
+    on_account = "on_account"
+    uncollected = "uncollected"
+    points = "points"
+
+
+class TaxCategory(StrEnum):
+    """How a sale is taxed; targets translate these into their own tax codes."""
+
+    standard_10 = "standard_10"
+    reduced_8 = "reduced_8"
+    old_8 = "old_8"
+    non_taxable = "non_taxable"
+    export = "export"
+    out_of_scope = "out_of_scope"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Store(_Strict):
+    code: str = Field(
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$", description="店舗コード: letters, digits, - and _"
+    )
+    name: str = Field(min_length=1, description="店舗名")
+
+
+class PaymentItem(_Strict):
+    """The 支払科目 (Visa, PayPay …); `id` keeps its leading zeros, so it is a string."""
+
+    id: str = Field(pattern=r"^[0-9]+$", description="支払科目ID: digits, as a string")
+    name: str = Field(min_length=1)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_is_not_a_number(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise PydanticCustomError(
+                "payment_item_id_number",
+                "payment_item.id must be a string of digits: as a number, leading zeros would be lost",
+            )
+        return value
+
+
+class Sale(_Strict):
+    """Sales rung up that day for one payment kind and tax category (rows with one key sum)."""
+
+    payment: PaymentKind
+    payment_item: PaymentItem | None = None
+    tax: TaxCategory
+    amount: Yen
+    tax_amount: Yen | None = Field(
+        default=None, description="The register's own tax on `amount`; computed when absent"
+    )
+
+
+class Void(_Strict):
+    """A 取消伝票/訂正伝票 recorded that day, possibly of an earlier day's receipt."""
+
+    receipt_no: str = Field(min_length=1)
+    original_date: dt.date
+    reason: str | None = None
+    payment: PaymentKind
+    payment_item: PaymentItem | None = None
+    tax: TaxCategory
+    amount: Yen
+    tax_amount: Yen | None = None
+
+
+class CashMovement(_Strict):
+    """An 入金 (`in`) or 出金 (`out`) at the register; `reason` selects its booking."""
+
+    direction: Literal["in", "out"]
+    reason: str = Field(min_length=1)
+    amount: Yen
+
+
+class CashCount(_Strict):
+    """The closing cash count; counted − expected is the 現金過不足."""
+
+    expected: Yen
+    counted: Yen
+
+    @property
+    def difference(self) -> int:
+        """Negative for a shortage, positive for an overage."""
+        return self.counted - self.expected
+
+
+class DailyClose(_Strict):
+    """One store's business day as the register closed it."""
+
+    business_date: dt.date
+    store: Store
+    sales: tuple[Sale, ...] = ()
+    voids: tuple[Void, ...] = ()
+    cash_movements: tuple[CashMovement, ...] = ()
+    cash_count: CashCount | None = None
+
+    @property
+    def store_day(self) -> tuple[dt.date, str]:
+        """The identity of a close: (business date, store code)."""
+        return (self.business_date, self.store.code)

@@ -1,0 +1,46 @@
+"""Japanese and English messages from babel message catalogs.
+
+Message ids are the English text with `{name}` placeholders; `locale/ja/LC_MESSAGES/journalgen.po`
+holds the Japanese. A plugin with messages of its own ships a `locale/` folder the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Literal
+
+from babel.messages.pofile import read_po
+
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
+CORE_LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "journalgen"
+
+
+@functools.cache
+def catalog(locale_dir: Path, lang: str) -> dict[str, str]:
+    """The translated strings of one catalog, by message id (empty when there is none)."""
+    po_file = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_file.is_file():
+        return {}
+    with po_file.open("rb") as handle:
+        messages = read_po(handle, locale=lang)
+    return {message.id: message.string for message in messages if message.id and message.string}
+
+
+def translate(msgid: str, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str:
+    """`msgid` in `lang`; English is the id itself, a missing translation falls back to it."""
+    if lang == "en":
+        return msgid
+    return catalog(locale_dir, lang).get(msgid, msgid)
+
+
+def default_lang() -> Lang:
+    """`ja` when the user's locale is Japanese, else `en`."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"

@@ -1,0 +1,128 @@
+"""The neutral journal: balanced double-entry entries that know nothing of any target.
+
+Every line carries a stable `key` derived from its content and its source rows, so a later run
+can tell what changed. Amounts are positive integer yen; the side says debit or credit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from journalgen.close import DailyClose, PaymentItem, PaymentKind, Store, TaxCategory
+
+Side = Literal["debit", "credit"]
+
+
+class EntryKind(StrEnum):
+    """What happened at the register; the order here is the order entries appear in."""
+
+    sale = "sale"
+    void = "void"
+    cash_in = "cash_in"
+    cash_out = "cash_out"
+    transfer_in = "transfer_in"
+    transfer_out = "transfer_out"
+    shortage = "shortage"
+    overage = "overage"
+
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One side of an entry: an account, an amount, and how it is taxed and named."""
+
+    side: Side
+    account: str
+    amount: int
+    tax: TaxCategory
+    tax_amount: int
+    description: str
+    item: str | None = None
+    section: str | None = None
+    payment: PaymentKind | None = None
+    payment_label: str | None = None
+    payment_item: PaymentItem | None = None
+    key: str = ""
+
+    def content(self) -> dict[str, object]:
+        """The line as plain data (without its key), in a fixed order."""
+        return {
+            "side": self.side,
+            "account": self.account,
+            "amount": self.amount,
+            "tax": self.tax.value,
+            "tax_amount": self.tax_amount,
+            "item": self.item,
+            "section": self.section,
+            "description": self.description,
+            "payment": self.payment.value if self.payment else None,
+            "payment_label": self.payment_label,
+            "payment_item": self.payment_item.model_dump() if self.payment_item else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A balanced group of lines booked for one event (or one aggregated group of events).
+
+    `sources` names the input rows it books (`sales[0]`, `voids[2]`, `cash_count` …); each input
+    row is booked by exactly one entry. `receipt_no` and `original_date` are set on voids.
+    """
+
+    kind: EntryKind
+    lines: tuple[Line, ...]
+    sources: tuple[str, ...]
+    key: str = ""
+    receipt_no: str | None = None
+    original_date: dt.date | None = None
+
+    @property
+    def debit(self) -> int:
+        return sum(line.amount for line in self.lines if line.side == "debit")
+
+    @property
+    def credit(self) -> int:
+        return sum(line.amount for line in self.lines if line.side == "credit")
+
+    @property
+    def amount(self) -> int:
+        """The entry's size: its debit total (equal to its credit total once checked)."""
+        return self.debit
+
+
+@dataclass(frozen=True, slots=True)
+class Journal:
+    """One store-day's journal, with the close it was made from and where that came from."""
+
+    close: DailyClose
+    entries: tuple[Entry, ...]
+    source: str = ""
+
+    @property
+    def business_date(self) -> dt.date:
+        return self.close.business_date
+
+    @property
+    def store(self) -> Store:
+        return self.close.store
+
+    def lines(self) -> list[tuple[Entry, Line]]:
+        """Every line with its entry, in journal order."""
+        return [(entry, line) for entry in self.entries for line in entry.lines]
+
+    def net_sales(self) -> int:
+        """Sales minus voids, tax-inclusive: what the day sold."""
+        sold = sum(e.amount for e in self.entries if e.kind is EntryKind.sale)
+        voided = sum(e.amount for e in self.entries if e.kind is EntryKind.void)
+        return sold - voided
+
+
+def stable_key(*parts: object) -> str:
+    """A short hash of `parts` (JSON-serialisable): equal content ⇒ equal key, run after run."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,85 @@
+"""The built-in neutral target `journal`: the journal itself, as JSON and as a 仕訳帳 CSV.
+
+Every other target is compared against this one. It registers through the `journalgen`
+entry-point group like any plugin. The CSV is UTF-8 with a BOM and CRLF so Excel opens it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from itertools import zip_longest
+from typing import Any
+
+from journalgen.hookspecs import hookimpl
+from journalgen.journal import Journal, Line
+from journalgen.settings import Settings
+from journalgen.target import Target
+
+CSV_HEADER = (
+    "日付", "伝票キー", "種類",
+    "借方勘定科目", "借方品目", "借方部門", "借方税区分", "借方金額", "借方税額",
+    "貸方勘定科目", "貸方品目", "貸方部門", "貸方税区分", "貸方金額", "貸方税額",
+    "摘要", "出典",
+)
+
+
+def journal_document(journal: Journal) -> dict[str, Any]:
+    """The journal as plain data, keys in reading order (what `journal.json` holds)."""
+    return {
+        "business_date": journal.business_date.isoformat(),
+        "store": {"code": journal.store.code, "name": journal.store.name},
+        "net_sales": journal.net_sales(),
+        "entries": [
+            {
+                "key": entry.key,
+                "kind": entry.kind.value,
+                "sources": list(entry.sources),
+                **({"receipt_no": entry.receipt_no} if entry.receipt_no else {}),
+                **({"original_date": entry.original_date.isoformat()} if entry.original_date else {}),
+                "lines": [{"key": line.key, **line.content()} for line in entry.lines],
+            }
+            for entry in journal.entries
+        ],
+    }
+
+
+def render_json(journal: Journal) -> bytes:
+    """`journal.json`: pretty, Japanese unescaped, newline-terminated."""
+    return (json.dumps(journal_document(journal), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _side_cells(line: Line | None, settings: Settings) -> list[object]:
+    if line is None:
+        return [""] * 6
+    return [line.account, line.item or "", line.section or "", settings.tax_labels[line.tax],
+            line.amount, line.tax_amount]
+
+
+def render_csv(journal: Journal, settings: Settings) -> bytes:
+    """`journal.csv`: one row per debit/credit pair of each entry, as a 仕訳帳 reads."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for entry in journal.entries:
+        debits = [line for line in entry.lines if line.side == "debit"]
+        credits = [line for line in entry.lines if line.side == "credit"]
+        for debit, credit in zip_longest(debits, credits):
+            description = (debit or credit).description
+            writer.writerow([
+                journal.business_date.isoformat(), entry.key, entry.kind.value,
+                *_side_cells(debit, settings), *_side_cells(credit, settings),
+                description, " ".join(entry.sources),
+            ])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def render(journal: Journal, settings: Settings, options: None) -> dict[str, bytes]:
+    """Render `journal.json` and `journal.csv`."""
+    return {"journal.json": render_json(journal), "journal.csv": render_csv(journal, settings)}
+
+
+@hookimpl
+def journalgen_register_targets(register):
+    register(Target(name="journal", summary="The neutral journal as JSON and a 仕訳帳 CSV", render=render))

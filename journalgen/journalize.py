@@ -1,0 +1,213 @@
+"""The core: one daily close + settings → one balanced, reconciled neutral journal.
+
+Bookings follow the table in DESIGN.md. Sales are aggregated per (tax category × payment kind)
+unless settings ask for one line per payment item or per input row; voids, cash movements and
+the cash difference are one entry each. Rows of zero yen book nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from journalgen.close import DailyClose, PaymentKind, Sale, TaxCategory
+from journalgen.errors import SettingsError
+from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
+from journalgen.naming import render_name
+from journalgen.reconcile import check_journal
+from journalgen.settings import CashReason, Settings
+
+TAX_RATES: dict[TaxCategory, int] = {TaxCategory.standard_10: 10, TaxCategory.reduced_8: 8, TaxCategory.old_8: 8}
+TAX_ORDER = {tax: index for index, tax in enumerate(TaxCategory)}
+PAYMENT_ORDER = {kind: index for index, kind in enumerate(PaymentKind)}
+
+
+def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journal:
+    """Book one daily close. Raises UnbalancedEntryError / UnreconciledError if an invariant
+    fails (a bug, never a user's fault) and SettingsError if a naming template cannot render."""
+    booker = _Booker(close, settings, source)
+    entries = [*booker.sales(), *booker.voids(), *booker.cash_movements(), *booker.cash_difference()]
+    journal = Journal(close=close, entries=tuple(_keyed(close, entry) for entry in entries), source=source)
+    check_journal(journal)
+    return journal
+
+
+def compute_tax(amount: int, tax: TaxCategory, rounding: str) -> int:
+    """The consumption tax inside a tax-inclusive `amount`, rounded as settings say."""
+    rate = TAX_RATES.get(tax, 0)
+    numerator, denominator = amount * rate, 100 + rate
+    if rounding == "ceil":
+        return -(-numerator // denominator)
+    if rounding == "round":
+        return (2 * numerator + denominator) // (2 * denominator)
+    return numerator // denominator
+
+
+def _keyed(close: DailyClose, entry: Entry) -> Entry:
+    day = (close.business_date.isoformat(), close.store.code, entry.kind.value, entry.sources)
+    lines = tuple(replace(line, key=stable_key(*day, line.content())) for line in entry.lines)
+    return replace(entry, lines=lines, key=stable_key(*day, [line.key for line in lines]))
+
+
+class _Booker:
+    """Builds the entries of one close; one method per kind of event."""
+
+    def __init__(self, close: DailyClose, settings: Settings, source: str):
+        self.close = close
+        self.settings = settings
+        self.source = source
+        self.accounts = settings.accounts
+
+    def name(self, template_field: str, **context: Any) -> str:
+        template = getattr(self.settings.naming, template_field)
+        try:
+            return render_name(
+                template,
+                store=self.close.store,
+                business_date=self.close.business_date.isoformat(),
+                **context,
+            )
+        except ValueError as exc:
+            raise SettingsError(
+                file="settings", field=f"naming.{template_field}", value=template, reason=str(exc)
+            ) from None
+
+    def tax_of(self, row: Sale | Any) -> int:
+        if row.tax_amount is not None:
+            return row.tax_amount
+        return compute_tax(row.amount, row.tax, self.settings.journal.tax_rounding)
+
+    def payment_context(self, payment: PaymentKind, tax: TaxCategory, payment_item: Any) -> dict[str, Any]:
+        return {
+            "payment": payment.value,
+            "payment_label": self.settings.payments[payment].label,
+            "payment_item_id": payment_item.id if payment_item else "",
+            "payment_item_name": payment_item.name if payment_item else "",
+            "tax": tax.value,
+            "tax_label": self.settings.tax_labels[tax],
+        }
+
+    def section(self) -> str:
+        return self.name("section")
+
+    def sales(self) -> Iterator[Entry]:
+        grouping = self.settings.journal.sales_grouping
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for index, sale in enumerate(self.close.sales):
+            key: tuple[Any, ...] = (TAX_ORDER[sale.tax], PAYMENT_ORDER[sale.payment])
+            if grouping in ("payment_item", "row"):
+                key += (sale.payment_item.id if sale.payment_item else "",)
+            if grouping == "row":
+                key += (index,)
+            groups.setdefault(key, []).append(index)
+        for key in sorted(groups):
+            rows = [self.close.sales[index] for index in groups[key]]
+            amount = sum(row.amount for row in rows)
+            if amount == 0:
+                continue
+            first = rows[0]
+            payment_item = first.payment_item if grouping != "tax_payment" else None
+            context = self.payment_context(first.payment, first.tax, payment_item)
+            named = dict(
+                description=self.name("sales_description", **context),
+                item=self.name("item", **context),
+                section=self.section(),
+                payment=first.payment,
+                payment_label=context["payment_label"],
+                payment_item=payment_item,
+            )
+            yield Entry(
+                kind=EntryKind.sale,
+                sources=tuple(f"sales[{index}]" for index in groups[key]),
+                lines=(
+                    Line(side="debit", account=self.settings.payments[first.payment].account, amount=amount,
+                         tax=TaxCategory.out_of_scope, tax_amount=0, **named),
+                    Line(side="credit", account=self.accounts.sales, amount=amount, tax=first.tax,
+                         tax_amount=sum(self.tax_of(row) for row in rows), **named),
+                ),
+            )
+
+    def voids(self) -> Iterator[Entry]:
+        for index, void in enumerate(self.close.voids):
+            if void.amount == 0:
+                continue
+            context = self.payment_context(void.payment, void.tax, void.payment_item)
+            named = dict(
+                description=self.name(
+                    "void_description",
+                    receipt_no=void.receipt_no,
+                    original_date=void.original_date.isoformat(),
+                    reason=void.reason or "",
+                    **context,
+                ),
+                item=self.name("item", **context),
+                section=self.section(),
+                payment=void.payment,
+                payment_label=context["payment_label"],
+                payment_item=void.payment_item,
+            )
+            yield Entry(
+                kind=EntryKind.void,
+                sources=(f"voids[{index}]",),
+                receipt_no=void.receipt_no,
+                original_date=void.original_date,
+                lines=(
+                    Line(side="debit", account=self.accounts.sales, amount=void.amount, tax=void.tax,
+                         tax_amount=self.tax_of(void), **named),
+                    Line(side="credit", account=self.settings.payments[void.payment].account,
+                         amount=void.amount, tax=TaxCategory.out_of_scope, tax_amount=0, **named),
+                ),
+            )
+
+    def cash_movements(self) -> Iterator[Entry]:
+        for index, movement in enumerate(self.close.cash_movements):
+            if movement.amount == 0:
+                continue
+            inward = movement.direction == "in"
+            booking = self.settings.cash_movements.get(movement.reason) or CashReason(
+                account=self.accounts.suspense_received if inward else self.accounts.suspense_paid
+            )
+            if booking.transfer:
+                kind = EntryKind.transfer_in if inward else EntryKind.transfer_out
+            else:
+                kind = EntryKind.cash_in if inward else EntryKind.cash_out
+            named = dict(
+                description=self.name(
+                    "cash_movement_description", direction=movement.direction, reason=movement.reason
+                ),
+                section=self.section(),
+            )
+            counter = Line(
+                side="credit" if inward else "debit", account=booking.account, amount=movement.amount,
+                tax=booking.tax, tax_amount=compute_tax(movement.amount, booking.tax,
+                                                        self.settings.journal.tax_rounding), **named,
+            )
+            cash = Line(side="debit" if inward else "credit", account=self.accounts.cash,
+                        amount=movement.amount, tax=TaxCategory.out_of_scope, tax_amount=0, **named)
+            yield Entry(kind=kind, sources=(f"cash_movements[{index}]",),
+                        lines=(cash, counter) if inward else (counter, cash))
+
+    def cash_difference(self) -> Iterator[Entry]:
+        count = self.close.cash_count
+        if count is None or count.difference == 0:
+            return
+        difference = count.difference
+        named = dict(
+            description=self.name("cash_difference_description", difference=difference),
+            section=self.section(),
+            tax=TaxCategory.out_of_scope,
+            tax_amount=0,
+            amount=abs(difference),
+        )
+        cash_side = "debit" if difference > 0 else "credit"
+        other_side = "credit" if difference > 0 else "debit"
+        other_account = self.accounts.overage if difference > 0 else self.accounts.shortage
+        cash = Line(side=cash_side, account=self.accounts.cash, **named)
+        other = Line(side=other_side, account=other_account, **named)
+        yield Entry(
+            kind=EntryKind.overage if difference > 0 else EntryKind.shortage,
+            sources=("cash_count",),
+            lines=(cash, other) if difference > 0 else (other, cash),
+        )
+

@@ -1,0 +1,219 @@
+"""Settings: store and company facts, account names, bookings, naming, per-target sections.
+
+Everything has a shipped default, so a run with no settings file works. A settings file is
+TOML; every key is documented in the README. Target sections (`[targets.freee]` …) are kept
+as raw tables here and validated by the target that owns them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from journalgen.close import PaymentKind, TaxCategory
+from journalgen.errors import SettingsError, pydantic_problems
+from journalgen.naming import compile_template
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FiscalPeriod(_Section):
+    """A fiscal year (会計期間), both ends inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FiscalPeriod:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, text: str) -> FiscalPeriod:
+        """Read `START..END` (ISO dates), the form the CLI's `--fiscal-period` takes."""
+        start, sep, end = text.partition("..")
+        if not sep:
+            raise ValueError(f"expected START..END, got {text!r}")
+        return cls(start=dt.date.fromisoformat(start.strip()), end=dt.date.fromisoformat(end.strip()))
+
+
+class Company(_Section):
+    name: str = ""
+    fiscal_period: FiscalPeriod | None = Field(
+        default=None, description="当年会計期間; accounting targets refuse dates outside it"
+    )
+
+
+class StoreOverrides(_Section):
+    fiscal_period: FiscalPeriod | None = None
+
+
+class Accounts(_Section):
+    """Account names (勘定科目) the neutral journal books to."""
+
+    sales: str = "売上高"
+    cash: str = "現金"
+    receivable: str = "売掛金"
+    suspense_paid: str = "仮払金"
+    suspense_received: str = "仮受金"
+    shortage: str = "雑損失"
+    overage: str = "雑収入"
+
+
+class PaymentBooking(_Section):
+    """How one payment kind is named and which account its sales are debited to."""
+
+    label: str
+    account: str
+
+
+class CashReason(_Section):
+    """How one cash-movement reason is booked.
+
+    `transfer = true` means `account` is a bank account (普通預金 …): the movement is money
+    moving between the register and the bank, not income or expense.
+    """
+
+    account: str
+    tax: TaxCategory = TaxCategory.out_of_scope
+    transfer: bool = False
+
+
+class Naming(_Section):
+    """Jinja2 templates (sandboxed) for 品目, 部門 and line descriptions."""
+
+    item: str = "【POS Regi】{{ payment_label }}"
+    section: str = "{{ store.code }}:{{ store.name }}"
+    sales_description: str = "{{ payment_label }} {{ tax_label }}"
+    void_description: str = "取消 伝票No.{{ receipt_no }}（{{ original_date }}分）"
+    cash_movement_description: str = "{{ '入金' if direction == 'in' else '出金' }} {{ reason }}"
+    cash_difference_description: str = "現金過不足 {{ '過剰' if difference > 0 else '不足' }}"
+
+    @field_validator("*")
+    @classmethod
+    def _compiles(cls, source: str) -> str:
+        compile_template(source)
+        return source
+
+
+class JournalOptions(_Section):
+    sales_grouping: Literal["tax_payment", "payment_item", "row"] = Field(
+        default="tax_payment",
+        description="one sales line per (tax × payment kind), per payment item, or per input row",
+    )
+    tax_rounding: Literal["floor", "round", "ceil"] = Field(
+        default="floor", description="rounding of tax computed for rows without tax_amount"
+    )
+
+
+class BuildOptions(_Section):
+    targets: tuple[str, ...] = ("journal",)
+
+
+DEFAULT_PAYMENTS: dict[PaymentKind, PaymentBooking] = {
+    kind: PaymentBooking(label=label, account="現金" if kind is PaymentKind.cash else "売掛金")
+    for kind, label in {
+        PaymentKind.cash: "現金",
+        PaymentKind.credit: "クレジット",
+        PaymentKind.qr: "QR決済",
+        PaymentKind.emoney: "電子マネー",
+        PaymentKind.gift_change: "商品券(釣りあり)",
+        PaymentKind.gift_no_change: "商品券(釣りなし)",
+        PaymentKind.on_account: "掛売",
+        PaymentKind.uncollected: "未回収",
+        PaymentKind.points: "ポイント",
+    }.items()
+}
+
+DEFAULT_TAX_LABELS: dict[TaxCategory, str] = {
+    TaxCategory.standard_10: "課税売上10%",
+    TaxCategory.reduced_8: "課税売上8%(軽)",
+    TaxCategory.old_8: "課税売上8%",
+    TaxCategory.non_taxable: "非課売上",
+    TaxCategory.export: "輸出売上",
+    TaxCategory.out_of_scope: "対象外",
+}
+
+
+class Settings(_Section):
+    """All settings of one run. `Settings()` is the shipped default."""
+
+    company: Company = Company()
+    stores: dict[str, StoreOverrides] = {}
+    accounts: Accounts = Accounts()
+    payments: dict[PaymentKind, PaymentBooking] = DEFAULT_PAYMENTS
+    tax_labels: dict[TaxCategory, str] = DEFAULT_TAX_LABELS
+    naming: Naming = Naming()
+    journal: JournalOptions = JournalOptions()
+    cash_movements: dict[str, CashReason] = {}
+    build: BuildOptions = BuildOptions()
+    targets: dict[str, dict[str, Any]] = {}
+    fiscal_period_override: FiscalPeriod | None = Field(
+        default=None, description="set for one run by `--fiscal-period`; not read from TOML"
+    )
+
+    @field_validator("payments", mode="before")
+    @classmethod
+    def _merge_payments(cls, given: dict[str, Any]) -> dict[str, Any]:
+        merged = {kind.value: booking.model_dump() for kind, booking in DEFAULT_PAYMENTS.items()}
+        for kind, booking in given.items():
+            if isinstance(booking, dict) and kind in merged:
+                merged[kind] = {**merged[kind], **booking}
+            else:
+                merged[kind] = booking
+        return merged
+
+    @field_validator("tax_labels", mode="before")
+    @classmethod
+    def _merge_tax_labels(cls, given: dict[str, Any]) -> dict[str, Any]:
+        return {**{k.value: v for k, v in DEFAULT_TAX_LABELS.items()}, **given}
+
+    def fiscal_period_for(self, store_code: str) -> FiscalPeriod | None:
+        """The 当年会計期間 for a store: the run's override, else the store's, else the company's."""
+        if self.fiscal_period_override is not None:
+            return self.fiscal_period_override
+        store = self.stores.get(store_code)
+        if store is not None and store.fiscal_period is not None:
+            return store.fiscal_period
+        return self.company.fiscal_period
+
+    def target_section(self, name: str) -> dict[str, Any]:
+        """The raw `[targets.NAME]` table, empty when absent."""
+        return self.targets.get(name, {})
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read a TOML settings file; `None` gives the shipped defaults.
+
+    Raises SettingsError naming the file, the key and the value when the file is unreadable,
+    not TOML, or holds a key or value the settings do not take.
+    """
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(file=str(path), field="", value="", reason="file not found") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(file=str(path), field="", value="", reason=str(exc)) from None
+    data.pop("fiscal_period_override", None)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problem = pydantic_problems(exc)[0]
+        raise SettingsError(
+            file=str(path), field=problem.field, value=problem.value, reason=problem.reason_en
+        ) from None

@@ -1,0 +1,62 @@
+"""Hypothesis strategies for daily closes that exercise every event kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from journalgen.close import (
+    MAX_YEN,
+    CashCount,
+    CashMovement,
+    DailyClose,
+    PaymentItem,
+    PaymentKind,
+    Sale,
+    Store,
+    TaxCategory,
+    Void,
+)
+
+REASONS = ("消耗品購入", "釣銭補充", "売上金入金", "雑費立替", "未登録の理由")
+
+yen = st.one_of(st.integers(0, 200_000), st.integers(0, MAX_YEN // 1000))
+payment_items = st.none() | st.builds(
+    PaymentItem, id=st.sampled_from(["0001", "00000000000001000001", "42"]), name=st.sampled_from(["Visa", "PayPay"])
+)
+
+
+@st.composite
+def sales(draw: st.DrawFn) -> Sale:
+    amount = draw(yen)
+    tax_amount = draw(st.none() | st.integers(0, amount // 10))
+    return Sale(payment=draw(st.sampled_from(PaymentKind)), payment_item=draw(payment_items),
+                tax=draw(st.sampled_from(TaxCategory)), amount=amount, tax_amount=tax_amount)
+
+
+@st.composite
+def voids(draw: st.DrawFn) -> Void:
+    sale = draw(sales())
+    return Void(receipt_no=draw(st.from_regex(r"\A[0-9]{7}\Z")),
+                original_date=draw(st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31))),
+                reason=draw(st.none() | st.sampled_from(["cancel", "correction"])),
+                **sale.model_dump(exclude_none=False))
+
+
+cash_movements = st.builds(CashMovement, direction=st.sampled_from(["in", "out"]),
+                           reason=st.sampled_from(REASONS), amount=yen)
+cash_counts = st.builds(CashCount, expected=yen, counted=yen)
+
+
+@st.composite
+def closes(draw: st.DrawFn, min_rows: int = 0) -> DailyClose:
+    """A close with any mix of sales, voids, cash movements and a cash count."""
+    return DailyClose(
+        business_date=draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
+        store=Store(code=draw(st.from_regex(r"\A[0-9]{4}\Z")), name="テスト店"),
+        sales=tuple(draw(st.lists(sales(), min_size=min_rows, max_size=12))),
+        voids=tuple(draw(st.lists(voids(), max_size=4))),
+        cash_movements=tuple(draw(st.lists(cash_movements, max_size=4))),
+        cash_count=draw(st.none() | cash_counts),
+    )
