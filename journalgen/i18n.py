@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -44,3 +45,8 @@ def default_lang() -> Lang:
         if value:
             return "ja" if value.lower().startswith("ja") else "en"
     return "en"
+
+
+def format_yen(amount: int) -> str:
+    """An amount of yen as a Japanese reader expects it: `￥102,220` (babel, ja_JP)."""
+    return format_currency(amount, "JPY", locale="ja_JP")

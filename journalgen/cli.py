@@ -1,0 +1,178 @@
+"""The `journalgen` command: build, validate, schema, targets.
+
+Exit codes: 0 when everything asked for was built, 1 when some store-days failed (each is named
+with its reason), 2 for usage or settings errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from journalgen.build import StoreDayResult, build_closes, target_options
+from journalgen.errors import JournalgenError, SettingsError
+from journalgen.i18n import Lang, default_lang, format_yen, translate
+from journalgen.inputs import LoadedClose, read_closes
+from journalgen.journalize import journalize
+from journalgen.plugins import installed_targets
+from journalgen.schema import input_schema_text
+from journalgen.settings import FiscalPeriod, Settings, load_settings
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+SAMPLE_CLOSES = SAMPLE_DIR / "closes"
+SAMPLE_SETTINGS = SAMPLE_DIR / "settings.toml"
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+DATE = _DateType()
+lang_option = click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language (default: from the locale).")
+config_option = click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
+
+
+def _fail_usage(error: JournalgenError, lang: Lang) -> None:
+    click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _settings(config: Path | None, lang: Lang) -> Settings:
+    try:
+        return load_settings(config)
+    except SettingsError as error:
+        _fail_usage(error, lang)
+
+
+@click.group()
+@click.version_option(package_name="journalgen")
+def cli() -> None:
+    """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
+
+
+@cli.command()
+@click.option("--date", "day", type=DATE, help="Build this business day.")
+@click.option("--from", "start", type=DATE, help="First business day of a range.")
+@click.option("--to", "end", type=DATE, help="Last business day of a range.")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="A close (.json), a directory of them, or JSON Lines (.jsonl). Default: the shipped sample.")
+@config_option
+@click.option("--target", "targets", multiple=True, help="Target to render (repeatable). Default: [build] targets.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option("--fiscal-period", help="Use this 当年会計期間 for this run: START..END (see README).")
+@lang_option
+def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, lang) -> None:
+    """Build journals into OUT/<date>/<store>/."""
+    lang = lang or default_lang()
+    if day and (start or end):
+        raise click.UsageError("--date cannot be combined with --from/--to")
+    if input_path is None:
+        input_path, config = SAMPLE_CLOSES, config or SAMPLE_SETTINGS
+        click.echo(translate("Building the shipped sample data ({path}).", lang).format(path=input_path))
+    settings = _settings(config, lang)
+    if fiscal_period:
+        try:
+            settings = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse(fiscal_period)})
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--fiscal-period") from None
+    targets = list(targets) or list(settings.build.targets)
+    try:
+        for name in targets:
+            target_options(installed_targets().get(name), settings)
+    except JournalgenError as error:
+        _fail_usage(error, lang)
+    first, last = (day, day) if day else (start or dt.date.min, end or dt.date.max)
+    loaded = [item for item in read_closes(input_path) if item.close is None or first <= item.close.business_date <= last]
+    if not loaded:
+        click.echo(translate("No daily close in {path} for {first}..{last}.", lang).format(
+            path=input_path, first=first, last=last), err=True)
+        raise SystemExit(EXIT_FAILED)
+    results = build_closes(loaded, settings, targets, out_dir)
+    for result in results:
+        _report(result, lang)
+    failed = sum(1 for result in results if result.error)
+    click.echo(translate("{built} store-days built, {failed} failed.", lang).format(
+        built=len(results) - failed, failed=failed))
+    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _report(result: StoreDayResult, lang: Lang) -> None:
+    if result.close is not None:
+        where = f"{result.close.business_date.isoformat()} {result.close.store.code} {result.close.store.name}"
+    else:
+        where = result.source
+    if result.error is not None:
+        click.echo(f"✗ {where}: [{result.error.code}] {result.error.message(lang)}", err=True)
+        return
+    journal = result.journal
+    folder = result.written[0].parent if result.written else ""
+    files = ", ".join(path.name for path in result.written)
+    click.echo(translate("✓ {where}: net sales {sales}, {entries} entries → {folder}/ ({files})", lang).format(
+        where=where, sales=format_yen(journal.net_sales()), entries=len(journal.entries), folder=folder, files=files))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@config_option
+@lang_option
+def validate(path, config, lang) -> None:
+    """Check daily closes against the input contract and the journal invariants; write nothing."""
+    lang = lang or default_lang()
+    settings = _settings(config, lang)
+    failed = 0
+    for item in read_closes(path):
+        error = item.error or _journal_error(item, settings)
+        if error is None:
+            click.echo(translate("✓ {source}: valid", lang).format(source=item.source))
+        else:
+            failed += 1
+            click.echo(f"✗ {item.source}: [{error.code}] {error.message(lang)}", err=True)
+    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _journal_error(item: LoadedClose, settings: Settings) -> JournalgenError | None:
+    try:
+        journalize(item.close, settings, item.source)
+    except JournalgenError as error:
+        return error
+    return None
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the daily close (input contract version 1)."""
+    click.echo(input_schema_text(), nl=False)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def targets(as_json) -> None:
+    """List installed targets with their distribution and version."""
+    rows = [
+        {"name": item.target.name, "distribution": item.distribution, "version": item.version,
+         "summary": item.target.summary}
+        for item in installed_targets().installed()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['name']:<12} {row['distribution']} {row['version']}  {row['summary']}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,28 @@
+"""The JSON Schema of the input contract, generated from the models.
+
+The repository ships it as `schemas/daily-close-v1.schema.json` for users who validate exports
+with other tools; a test keeps that file equal to what the models generate.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from journalgen.close import DailyClose
+
+SCHEMA_ID = "https://github.com/journalgen/journalgen/schemas/daily-close-v1.schema.json"
+
+
+def input_schema() -> dict[str, Any]:
+    """The daily close's JSON Schema (draft 2020-12), as pydantic generates it."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **DailyClose.model_json_schema(),
+    }
+
+
+def input_schema_text() -> str:
+    """The schema as the shipped file holds it: pretty, Japanese unescaped, newline at the end."""
+    return json.dumps(input_schema(), ensure_ascii=False, indent=2) + "\n"
