@@ -110,13 +110,11 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
 
 
 def _report(result: StoreDayResult, lang: Lang) -> None:
-    if result.close is not None:
-        where = f"{result.close.business_date.isoformat()} {result.close.store.code} {result.close.store.name}"
-    else:
-        where = result.source
     if result.error is not None:
-        click.echo(f"✗ {where}: [{result.error.code}] {result.error.message(lang)}", err=True)
+        where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
+        click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
         return
+    where = f"{result.close.business_date.isoformat()} {result.close.store.code} {result.close.store.name}"
     journal = result.journal
     folder = result.written[0].parent if result.written else ""
     files = ", ".join(path.name for path in result.written)
@@ -139,7 +137,7 @@ def validate(path, config, lang) -> None:
             click.echo(translate("✓ {source}: valid", lang).format(source=item.source))
         else:
             failed += 1
-            click.echo(f"✗ {item.source}: [{error.code}] {error.message(lang)}", err=True)
+            click.echo(f"✗ [{error.code}] {error.message(lang)}", err=True)
     raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
 
 

@@ -88,7 +88,7 @@ class InputEncodingError(JournalgenError):
 
 class InputSyntaxError(JournalgenError):
     code = "INPUT_JSON_SYNTAX"
-    template = "{file}: line {line}, column {column}: not valid JSON ({detail})"
+    template = "{file}: line {line}, column {column}: not valid JSON ({detail}) near: {value}"
 
 
 class InvalidInputError(JournalgenError):

@@ -41,7 +41,11 @@ def parse_close(text: str, source: str) -> DailyClose:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputSyntaxError(file=source, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
+        near = text[max(0, exc.pos - 20) : exc.pos + 20].replace("\n", " ")
+        raise InputSyntaxError(
+            file=source, line=exc.lineno, column=exc.colno, detail=exc.msg,
+            field=f"line {exc.lineno}, column {exc.colno}", value=near,
+        ) from None
     try:
         return DailyClose.model_validate_json(text)
     except ValidationError as exc:
