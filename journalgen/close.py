@@ -8,17 +8,38 @@ dropping money on the floor.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictStr, field_validator
 from pydantic_core import PydanticCustomError
 
 MAX_YEN = 10**12
 """The largest amount one field may hold (1兆円); anything larger is a broken export."""
 
-Yen = Annotated[int, Field(ge=0, le=MAX_YEN)]
-"""Integer yen, tax-inclusive, never negative (a refund is a void, not a negative sale)."""
+Yen = Annotated[int, Strict(), Field(ge=0, le=MAX_YEN)]
+"""Integer yen, tax-inclusive, never negative (a refund is a void, not a negative sale).
+Strict: `1100.0`, `"1100"` and `true` are refused rather than guessed at."""
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_type", "must be a date, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, str):
+        raise PydanticCustomError("date_parsing", "not a real calendar date in the form YYYY-MM-DD")
+    raise PydanticCustomError("date_type", "must be a date string in the form YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A calendar date written `YYYY-MM-DD` (a number is refused, not read as a timestamp)."""
 
 
 class PaymentKind(StrEnum):
@@ -47,7 +68,7 @@ class TaxCategory(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Store(_Strict):
@@ -60,7 +81,7 @@ class Store(_Strict):
 class PaymentItem(_Strict):
     """The 支払科目 (Visa, PayPay …); `id` keeps its leading zeros, so it is a string."""
 
-    id: str = Field(pattern=r"^[0-9]+$", description="支払科目ID: digits, as a string")
+    id: StrictStr = Field(pattern=r"^[0-9]+$", description="支払科目ID: digits, as a string")
     name: str = Field(min_length=1)
 
     @field_validator("id", mode="before")
@@ -90,7 +111,7 @@ class Void(_Strict):
     """A 取消伝票/訂正伝票 recorded that day, possibly of an earlier day's receipt."""
 
     receipt_no: str = Field(min_length=1)
-    original_date: dt.date
+    original_date: IsoDate
     reason: str | None = None
     payment: PaymentKind
     payment_item: PaymentItem | None = None
@@ -122,7 +143,7 @@ class CashCount(_Strict):
 class DailyClose(_Strict):
     """One store's business day as the register closed it."""
 
-    business_date: dt.date
+    business_date: IsoDate
     store: Store
     sales: tuple[Sale, ...] = ()
     voids: tuple[Void, ...] = ()

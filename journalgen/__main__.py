@@ -1,0 +1,5 @@
+"""`python -m journalgen` runs the CLI."""
+
+from journalgen.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""The core's promises, for any close: balanced entries, every yen booked exactly once, sales per
+(tax × payment) equal to Σsales − Σvoids, and the same input giving the same bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import cash_counts, cash_movements, closes, sales, voids
+
+from journalgen.close import CashCount, DailyClose, Sale, Store, TaxCategory, Void
+from journalgen.errors import UnbalancedEntryError, UnreconciledError
+from journalgen.journal import EntryKind, Journal
+from journalgen.journal_target import render_csv, render_json
+from journalgen.journalize import compute_tax, journalize
+from journalgen.reconcile import check_journal
+from journalgen.settings import Settings, load_settings
+
+SAMPLE_SETTINGS = load_settings(Path(__file__).parents[1] / "journalgen" / "sample" / "settings.toml")
+
+
+@st.composite
+def full_closes(draw: st.DrawFn) -> DailyClose:
+    """A close with at least one row of every event kind and a cash count."""
+    close = draw(closes())
+    return close.model_copy(update={
+        "sales": close.sales + (draw(sales()),),
+        "voids": close.voids + (draw(voids()),),
+        "cash_movements": close.cash_movements + tuple(draw(st.lists(cash_movements, min_size=1, max_size=3))),
+        "cash_count": draw(cash_counts),
+    })
+
+
+def input_yen(close: DailyClose) -> int:
+    total = sum(row.amount for row in (*close.sales, *close.voids, *close.cash_movements))
+    return total + (abs(close.cash_count.difference) if close.cash_count else 0)
+
+
+def assert_books_the_close(journal: Journal, close: DailyClose) -> None:
+    """The invariants, computed here independently of journalgen.reconcile."""
+    for entry in journal.entries:
+        assert entry.debit == entry.credit > 0
+        assert len({line.key for line in entry.lines}) == len(entry.lines)
+    # every yen of the input is in exactly one entry
+    assert sum(entry.amount for entry in journal.entries) == input_yen(close)
+    cited = Counter(source for entry in journal.entries for source in entry.sources)
+    assert all(count == 1 for count in cited.values())
+    nonzero = {f"sales[{i}]" for i, r in enumerate(close.sales) if r.amount}
+    nonzero |= {f"voids[{i}]" for i, r in enumerate(close.voids) if r.amount}
+    nonzero |= {f"cash_movements[{i}]" for i, r in enumerate(close.cash_movements) if r.amount}
+    assert nonzero <= set(cited)
+    # sales lines per (tax × payment) are Σsales − Σvoids
+    expected, booked = Counter(), Counter()
+    for row in close.sales:
+        expected[row.tax, row.payment] += row.amount
+    for row in close.voids:
+        expected[row.tax, row.payment] -= row.amount
+    for entry, line in journal.lines():
+        if line.account == "売上高":
+            booked[line.tax, line.payment] += line.amount if line.side == "credit" else -line.amount
+    assert +expected == +booked and -expected == -booked
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(close=full_closes())
+def test_every_event_kind_balances_and_reconciles(close):
+    journal = journalize(close, SAMPLE_SETTINGS)
+    assert_books_the_close(journal, close)
+
+
+@settings(max_examples=300, deadline=None)
+@given(close=closes(), grouping=st.sampled_from(["tax_payment", "payment_item", "row"]))
+def test_every_grouping_reconciles_and_is_deterministic(close, grouping):
+    options = Settings(journal={"sales_grouping": grouping})
+    journal = journalize(close, options)
+    assert_books_the_close(journal, close)
+    again = journalize(DailyClose.model_validate_json(close.model_dump_json()), options)
+    assert render_json(journal) == render_json(again)
+    assert render_csv(journal, options) == render_csv(again, options)
+
+
+def test_rows_with_one_key_sum_into_one_line():
+    close = DailyClose(
+        business_date="2025-01-10", store=Store(code="0001", name="店"),
+        sales=(Sale(payment="cash", tax="standard_10", amount=1100, tax_amount=100),
+               Sale(payment="cash", tax="standard_10", amount=2200, tax_amount=200),
+               Sale(payment="credit", tax="standard_10", amount=550)),
+    )
+    journal = journalize(close, Settings())
+    assert [(e.sources, e.amount, e.lines[1].tax_amount) for e in journal.entries] == [
+        (("sales[0]", "sales[1]"), 3300, 300),
+        (("sales[2]",), 550, 50),
+    ]
+    assert [line.item for line in journal.entries[1].lines] == ["【POS Regi】クレジット"] * 2
+    assert journal.entries[1].lines[0].account == "売掛金"
+
+
+def test_void_of_an_earlier_day_is_booked_on_the_void_day_with_receipt_and_date():
+    close = DailyClose(
+        business_date="2025-01-11", store=Store(code="0001", name="店"),
+        voids=(Void(receipt_no="0000123", original_date="2025-01-09", payment="cash", tax="reduced_8",
+                    amount=1080, tax_amount=80),),
+    )
+    (entry,) = journalize(close, Settings()).entries
+    debit, credit = entry.lines
+    assert (debit.side, debit.account, debit.tax, debit.tax_amount) == ("debit", "売上高", TaxCategory.reduced_8, 80)
+    assert (credit.side, credit.account) == ("credit", "現金")
+    assert "0000123" in debit.description and "2025-01-09" in debit.description
+
+
+def test_unmapped_cash_reasons_go_to_suspense_never_to_an_expense():
+    close = DailyClose.model_validate({
+        "business_date": "2025-01-10", "store": {"code": "1", "name": "店"},
+        "cash_movements": [{"direction": "out", "reason": "謎の出金", "amount": 500},
+                           {"direction": "in", "reason": "謎の入金", "amount": 700}],
+    })
+    out, inward = journalize(close, Settings()).entries
+    assert [(l.side, l.account, l.tax) for l in out.lines] == [
+        ("debit", "仮払金", TaxCategory.out_of_scope), ("credit", "現金", TaxCategory.out_of_scope)]
+    assert [(l.side, l.account) for l in inward.lines] == [("debit", "現金"), ("credit", "仮受金")]
+
+
+@pytest.mark.parametrize(("counted", "kind", "accounts"), [
+    (99_900, EntryKind.shortage, [("debit", "雑損失"), ("credit", "現金")]),
+    (100_050, EntryKind.overage, [("debit", "現金"), ("credit", "雑収入")]),
+])
+def test_cash_difference(counted, kind, accounts):
+    close = DailyClose(business_date="2025-01-10", store=Store(code="1", name="店"),
+                       cash_count=CashCount(expected=100_000, counted=counted))
+    (entry,) = journalize(close, Settings()).entries
+    assert entry.kind is kind and entry.amount == abs(counted - 100_000)
+    assert [(l.side, l.account) for l in entry.lines] == accounts
+
+
+@pytest.mark.parametrize(("rounding", "tax"), [("floor", 99), ("round", 100), ("ceil", 100)])
+def test_tax_is_computed_with_the_rounding_in_settings(rounding, tax):
+    assert compute_tax(1099, TaxCategory.standard_10, rounding) == tax
+    assert compute_tax(1099, TaxCategory.non_taxable, rounding) == 0
+
+
+def test_the_checks_catch_a_tampered_journal():
+    close = DailyClose(business_date="2025-01-10", store=Store(code="1", name="店"),
+                       sales=(Sale(payment="cash", tax="standard_10", amount=1100),
+                              Sale(payment="qr", tax="standard_10", amount=2200)))
+    journal = journalize(close, Settings())
+    first = journal.entries[0]
+    lopsided = dataclasses.replace(first, lines=(dataclasses.replace(first.lines[0], amount=1000), first.lines[1]))
+    with pytest.raises(UnbalancedEntryError):
+        check_journal(dataclasses.replace(journal, entries=(lopsided, journal.entries[1])))
+    with pytest.raises(UnreconciledError, match=r"sales\[1\] is booked 0 times"):
+        check_journal(dataclasses.replace(journal, entries=journal.entries[:1]))
+    with pytest.raises(UnreconciledError, match="booked 2 times"):
+        check_journal(dataclasses.replace(journal, entries=journal.entries + journal.entries[1:]))
