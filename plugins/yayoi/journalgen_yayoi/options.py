@@ -1,0 +1,85 @@
+"""`[targets.yayoi]`: the settings the 弥生 target takes, all with working defaults."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from journalgen.close import TaxCategory
+
+DEFAULT_SALES_TAX: dict[TaxCategory, str] = {
+    TaxCategory.standard_10: "課税売上込10%",
+    TaxCategory.reduced_8: "課税売上込軽減8%",
+    TaxCategory.old_8: "課税売上込8%",
+    TaxCategory.non_taxable: "非課売上",
+    TaxCategory.export: "輸出売上",
+    TaxCategory.out_of_scope: "対象外",
+}
+"""税区分 of sales-side lines (sales, voids, cash in), as 弥生 writes them for 税込経理."""
+
+DEFAULT_PURCHASE_TAX: dict[TaxCategory, str] = {
+    TaxCategory.standard_10: "課対仕入込10%",
+    TaxCategory.reduced_8: "課対仕入込軽減8%",
+    TaxCategory.old_8: "課対仕入込8%",
+    TaxCategory.non_taxable: "非課仕入",
+    TaxCategory.out_of_scope: "対象外",
+}
+"""税区分 of purchase-side lines (cash out). `export` has no purchase-side name: a cash-out
+reason booked as export is refused until the settings name one."""
+
+
+def _merged(defaults: dict[TaxCategory, str], given: Any) -> Any:
+    if not isinstance(given, dict):
+        return given
+    return {**{key.value: value for key, value in defaults.items()}, **given}
+
+
+class YayoiOptions(BaseModel):
+    """The validated `[targets.yayoi]` table (see docs/yayoi.md for each key)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sections: bool = False
+    """Write 部門 (the store's section). Off by default: 弥生会計 オンライン and the スタンダード
+    grade do not import 部門."""
+
+    sub_account: Literal["payment_label", "payment_item", "none"] = "payment_label"
+    """補助科目 of 売掛金 and other non-cash payment accounts: the payment kind (クレジット), the
+    payment item (Visa, falling back to the kind), or none."""
+
+    single_line_flag: Literal["2000", "2111"] = "2000"
+    """識別フラグ of a one-line voucher: 2000 (仕訳) or 2111 (1行の伝票)."""
+
+    unencodable: Literal["error", "replace"] = "error"
+    """Text Shift_JIS (cp932) cannot encode: refuse, or replace by the documented rule."""
+
+    replacement: str = "〓"
+    """What `unencodable = "replace"` writes for a character with no cp932 equivalent."""
+
+    overlong: Literal["error", "truncate"] = "error"
+    """Text longer than 弥生 keeps: refuse, or cut it to the limit."""
+
+    sales_tax_categories: dict[TaxCategory, str] = DEFAULT_SALES_TAX
+    purchase_tax_categories: dict[TaxCategory, str] = DEFAULT_PURCHASE_TAX
+
+    @field_validator("sales_tax_categories", mode="before")
+    @classmethod
+    def _merge_sales(cls, given: Any) -> Any:
+        return _merged(DEFAULT_SALES_TAX, given)
+
+    @field_validator("purchase_tax_categories", mode="before")
+    @classmethod
+    def _merge_purchase(cls, given: Any) -> Any:
+        return _merged(DEFAULT_PURCHASE_TAX, given)
+
+    @field_validator("replacement")
+    @classmethod
+    def _replacement_encodes(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty")
+        try:
+            value.encode("cp932")
+        except UnicodeEncodeError:
+            raise ValueError("must be text Shift_JIS (cp932) can encode") from None
+        return value

@@ -1,0 +1,125 @@
+"""The one record model both renderings share: one 弥生 取引 per journal entry.
+
+A 取引 is seen the way スマート取引取込 shows it: money comes in (収入) or goes out (支出)
+through a 取引手段 (現金, 売掛金 …) against a 勘定科目. As a journal line pair, the 取引手段 is the
+借方 of a 収入 and the 貸方 of a 支出. Every text is already fitted to 弥生's rules here, so both
+renderings write exactly the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from journalgen.journal import Entry, EntryKind, Journal, Line
+from journalgen.settings import Settings
+from journalgen_yayoi.errors import UnmappedTaxError
+from journalgen_yayoi.options import YayoiOptions
+from journalgen_yayoi.text import ACCOUNT, DESCRIPTION, SECTION, SUB_ACCOUNT, TextRules
+
+INCOME_KINDS = frozenset({EntryKind.sale, EntryKind.cash_in, EntryKind.transfer_in, EntryKind.overage})
+"""Entries whose 取引手段 is debited: money comes in."""
+
+PURCHASE_KINDS = frozenset({EntryKind.cash_out, EntryKind.transfer_out, EntryKind.shortage})
+"""Entries whose 勘定科目 takes a purchase-side 税区分 (a void is a sales deduction)."""
+
+MEMO_PREFIX = "journalgen:"
+
+
+@dataclass(frozen=True)
+class YayoiSide:
+    """One side of a 取引: where it sits (借方/貸方) and what 弥生 writes there."""
+
+    position: Literal["借方", "貸方"]
+    account: str
+    sub_account: str
+    section: str
+    tax_category: str
+    tax_amount: int
+
+
+@dataclass(frozen=True)
+class YayoiRecord:
+    """One 取引: an entry of the neutral journal as 弥生 will hold it."""
+
+    key: str
+    kind: EntryKind
+    date: dt.date
+    direction: Literal["収入", "支出"]
+    means: YayoiSide
+    counter: YayoiSide
+    amount: int
+    description: str
+
+    @property
+    def memo(self) -> str:
+        """The 仕訳メモ: the entry's stable key, how a re-sent voucher is recognised."""
+        return MEMO_PREFIX + self.key
+
+    @property
+    def debit(self) -> YayoiSide:
+        return self.means if self.means.position == "借方" else self.counter
+
+    @property
+    def credit(self) -> YayoiSide:
+        return self.counter if self.means.position == "借方" else self.means
+
+
+def build_records(journal: Journal, settings: Settings, options: YayoiOptions) -> list[YayoiRecord]:
+    """Every entry of `journal` as a 弥生 取引, in journal order; raises a YayoiError when a
+    text breaks the cp932 or length rules or a 税区分 is not mapped."""
+    return [_record(journal, entry, settings, options) for entry in journal.entries]
+
+
+def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOptions) -> YayoiRecord:
+    (debit,) = (line for line in entry.lines if line.side == "debit")
+    (credit,) = (line for line in entry.lines if line.side == "credit")
+    income = entry.kind in INCOME_KINDS
+    means, counter = (debit, credit) if income else (credit, debit)
+    side = _SideBuilder(journal, entry, settings, options)
+    return YayoiRecord(
+        key=entry.key,
+        kind=entry.kind,
+        date=journal.business_date,
+        direction="収入" if income else "支出",
+        means=side.build(means, "借方" if income else "貸方", sub_account=side.sub_account(means)),
+        counter=side.build(counter, "貸方" if income else "借方", sub_account=""),
+        amount=entry.amount,
+        description=side.rules.fit(debit.description, "摘要", DESCRIPTION),
+    )
+
+
+class _SideBuilder:
+    """Turns a journal line into a YayoiSide, fitting its texts to 弥生's rules."""
+
+    def __init__(self, journal: Journal, entry: Entry, settings: Settings, options: YayoiOptions):
+        self.entry = entry
+        self.settings = settings
+        self.options = options
+        self.rules = TextRules(options, journal.source, f"{entry.kind.value} {entry.key}")
+        self.tax_table = "purchase_tax_categories" if entry.kind in PURCHASE_KINDS else "sales_tax_categories"
+
+    def sub_account(self, line: Line) -> str:
+        """補助科目 of the 取引手段: the payment kind or item, for non-cash payment accounts only."""
+        if line.payment is None or line.account == self.settings.accounts.cash or self.options.sub_account == "none":
+            return ""
+        if self.options.sub_account == "payment_item" and line.payment_item is not None:
+            return line.payment_item.name
+        return line.payment_label or ""
+
+    def build(self, line: Line, position: Literal["借方", "貸方"], sub_account: str) -> YayoiSide:
+        names = getattr(self.options, self.tax_table)
+        if line.tax not in names:
+            raise UnmappedTaxError(file=self.rules.file, table=self.tax_table, tax=line.tax.value,
+                                   entry=self.rules.entry, field=f"targets.yayoi.{self.tax_table}",
+                                   value=line.tax.value)
+        fit = self.rules.fit
+        return YayoiSide(
+            position=position,
+            account=fit(line.account, f"{position}勘定科目", ACCOUNT),
+            sub_account=fit(sub_account, f"{position}補助科目", SUB_ACCOUNT),
+            section=fit(line.section or "", f"{position}部門", SECTION) if self.options.sections else "",
+            tax_category=fit(names[line.tax], f"{position}税区分"),
+            tax_amount=line.tax_amount,
+        )
