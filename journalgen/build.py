@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +34,8 @@ def target_options(target: Target, settings: Settings) -> Any:
     try:
         return target.options.model_validate(section)
     except ValidationError as exc:
-        problem = pydantic_problems(exc)[0]
-        raise SettingsError(
-            file="settings",
-            field=f"targets.{target.name}.{problem.field}",
-            value=problem.value,
-            reason=problem.reason.format(**problem.reason_params),
-        ) from None
+        problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc))
+        raise SettingsError(file="settings", problems=problems) from None
 
 
 def render(journal: Journal, settings: Settings, targets: Iterable[str]) -> dict[str, bytes]:

@@ -142,7 +142,7 @@ class MissingMasterError(JournalgenError):
 
 class SettingsError(JournalgenError):
     code = "INVALID_SETTINGS"
-    template = "{file}: {field} = {value}: {reason}"
+    template = "{file}: the settings cannot be used"
 
 
 class UnknownTargetError(JournalgenError):

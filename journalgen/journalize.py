@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from journalgen.close import DailyClose, PaymentKind, Sale, TaxCategory
-from journalgen.errors import SettingsError
+from journalgen.errors import Problem, SettingsError
 from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
@@ -69,9 +69,8 @@ class _Booker:
                 **context,
             )
         except ValueError as exc:
-            raise SettingsError(
-                file="settings", field=f"naming.{template_field}", value=template, reason=str(exc)
-            ) from None
+            problem = Problem(f"naming.{template_field}", template, "{error}", {"error": str(exc)})
+            raise SettingsError(file="settings", problems=(problem,)) from None
 
     def tax_of(self, row: Sale | Any) -> int:
         if row.tax_amount is not None:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from journalgen.close import PaymentKind, TaxCategory
-from journalgen.errors import SettingsError, pydantic_problems
+from journalgen.errors import Problem, SettingsError, pydantic_problems
 from journalgen.naming import compile_template
 
 
@@ -203,17 +203,19 @@ def load_settings(path: Path | None) -> Settings:
     """
     if path is None:
         return Settings()
+
+    def refuse(field: str, value: str, reason: str, **params: str) -> SettingsError:
+        return SettingsError(file=str(path), problems=(Problem(field, value, reason, params),))
+
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError(file=str(path), field="", value="", reason="file not found") from None
+        raise refuse("", "", "file not found") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(file=str(path), field="", value="", reason=str(exc)) from None
-    data.pop("fiscal_period_override", None)
+        raise refuse("", "", "not a UTF-8 TOML file: {error}", error=str(exc)) from None
+    if "fiscal_period_override" in data:
+        raise refuse("fiscal_period_override", "", "set by --fiscal-period for one run, not in a settings file")
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        problem = pydantic_problems(exc)[0]
-        raise SettingsError(
-            file=str(path), field=problem.field, value=problem.value, reason=problem.reason_en
-        ) from None
+        raise SettingsError(file=str(path), problems=pydantic_problems(exc)) from None

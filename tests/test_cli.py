@@ -1,0 +1,106 @@
+"""The CLI as a person runs it: the shipped sample, date ranges, exit codes, same bytes twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from journalgen.cli import SAMPLE_CLOSES, cli
+from journalgen.schema import input_schema, input_schema_text
+
+ROOT = Path(__file__).parents[1]
+SAMPLE_DAYS = {"2025-01-10": ["0001", "0002"], "2025-01-11": ["0001"], "2025-01-12": ["0001"],
+               "2025-01-13": ["0001"], "2025-01-14": ["0001"]}
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_path):
+    env = {**os.environ, "LANG": "ja_JP.UTF-8"}
+    result = subprocess.run([sys.executable, "-m", "journalgen", "build"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "純売上 ￥102,220" in result.stdout and "6 店舗日を作成、0 件失敗。" in result.stdout
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == sorted(SAMPLE_DAYS)
+    for day, stores in SAMPLE_DAYS.items():
+        for store in stores:
+            names = {p.name for p in (out / day / store).iterdir()}
+            assert {"journal.json", "journal.csv", "freee-deals.json", "yayoi-import.csv"} <= names, (day, store)
+
+
+def test_same_input_gives_byte_identical_output(tmp_path):
+    for run in ("a", "b"):
+        assert invoke("build", "--out", str(tmp_path / run), "--lang", "en").exit_code == 0
+    first, second = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert first == second and len(first) > 12
+
+
+def test_a_range_builds_only_its_days(tmp_path):
+    result = invoke("build", "--from", "2025-01-11", "--to", "2025-01-12", "--target", "journal",
+                    "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12"]
+    assert "2 store-days built, 0 failed." in result.output
+
+
+def test_one_day_with_json_lines_input(tmp_path):
+    batch = tmp_path / "closes.jsonl"
+    batch.write_text("".join(json.dumps(json.loads(p.read_text("utf-8")), ensure_ascii=False) + "\n"
+                             for p in sorted(SAMPLE_CLOSES.glob("*.json"))), encoding="utf-8")
+    result = invoke("build", "--input", str(batch), "--date", "2025-01-10", "--target", "journal",
+                    "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out" / "2025-01-10").iterdir()) == ["0001", "0002"]
+
+
+def test_a_day_without_input_fails_and_says_so(tmp_path):
+    result = invoke("build", "--date", "2025-02-01", "--target", "journal", "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 1
+    assert "No daily close" in result.stderr and "2025-02-01" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert invoke("build", "--date", "2025-01-10", "--from", "2025-01-09").exit_code == 2
+    assert invoke("build", "--date", "2025-02-30").exit_code == 2
+    assert invoke("build", "--fiscal-period", "2025-01-01").exit_code == 2
+    unknown = invoke("build", "--target", "nope", "--out", str(tmp_path), "--lang", "en")
+    assert unknown.exit_code == 2 and "[UNKNOWN_TARGET]" in unknown.stderr
+
+
+def test_targets_lists_the_built_in_targets_with_their_distributions():
+    listed = json.loads(invoke("targets", "--json").output)
+    by_name = {row["name"]: row for row in listed}
+    assert by_name["journal"]["distribution"] == "journalgen"
+    assert by_name["freee"]["distribution"] == "journalgen-freee"
+    assert by_name["yayoi"]["distribution"] == "journalgen-yayoi"
+    assert all(row["version"] for row in listed)
+
+
+def test_schema_command_prints_the_shipped_file():
+    shipped = (ROOT / "schemas" / "daily-close-v1.schema.json").read_text(encoding="utf-8")
+    assert invoke("schema").output == shipped == input_schema_text()
+
+
+def test_the_shipped_schema_agrees_with_the_models_on_sample_and_bad_input():
+    validator = jsonschema.Draft202012Validator(input_schema())
+    for path in SAMPLE_CLOSES.glob("*.json"):
+        validator.validate(json.loads(path.read_text(encoding="utf-8")))
+    close = json.loads((SAMPLE_CLOSES / "2025-01-10_0001.json").read_text(encoding="utf-8"))
+    for field, value in (("amount", 1100.5), ("amount", "1100"), ("amount", -1), ("payment", "bitcoin")):
+        bad = json.loads(json.dumps(close))
+        bad["sales"][0][field] = value
+        assert not validator.is_valid(bad), (field, value)
