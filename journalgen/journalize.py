@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from journalgen.close import DailyClose, PaymentKind, Sale, TaxCategory
+from journalgen.close import DailyClose, PaymentItem, PaymentKind, Sale, TaxCategory, Void
 from journalgen.errors import Problem, SettingsError
 from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
 from journalgen.naming import render_name
@@ -72,12 +72,14 @@ class _Booker:
             problem = Problem(f"naming.{template_field}", template, "{error}", {"error": str(exc)})
             raise SettingsError(file="settings", problems=(problem,)) from None
 
-    def tax_of(self, row: Sale | Any) -> int:
+    def tax_of(self, row: Sale | Void) -> int:
         if row.tax_amount is not None:
             return row.tax_amount
         return compute_tax(row.amount, row.tax, self.settings.journal.tax_rounding)
 
-    def payment_context(self, payment: PaymentKind, tax: TaxCategory, payment_item: Any) -> dict[str, Any]:
+    def payment_context(
+        self, payment: PaymentKind, tax: TaxCategory, payment_item: PaymentItem | None
+    ) -> dict[str, Any]:
         return {
             "payment": payment.value,
             "payment_label": self.settings.payments[payment].label,

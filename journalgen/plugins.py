@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+
 import pluggy
 
 from journalgen import hookspecs

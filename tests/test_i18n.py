@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from journalgen import errors
-from journalgen.i18n import CORE_LOCALE_DIR, catalog, default_lang, format_yen, translate
+from journalgen.i18n import (
+    CORE_LOCALE_DIR,
+    catalog,
+    default_lang,
+    format_yen,
+    translate,
+)
 
 CORE = Path(errors.__file__).parent
 # call name → position of the message id among its arguments
@@ -41,7 +47,7 @@ def test_the_scan_finds_the_messages():
 def test_every_message_has_japanese_with_the_same_placeholders(msgid):
     japanese = catalog(CORE_LOCALE_DIR, "ja").get(msgid)
     assert japanese, f"no Japanese for {msgid!r} in journalgen/locale/ja/LC_MESSAGES/journalgen.po"
-    placeholders = lambda text: sorted(p.split("}")[0] for p in text.split("{")[1:])  # noqa: E731
+    placeholders = lambda text: sorted(p.split("}")[0] for p in text.split("{")[1:])
     assert placeholders(japanese) == placeholders(msgid)
 
 
