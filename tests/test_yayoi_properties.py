@@ -1,0 +1,116 @@
+"""Properties of the 弥生 target for any close: every file parses with the independent reader,
+Σ売上高 per 税区分 equals the neutral journal, and every voucher carries its entry's key."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import closes
+from test_yayoi_reader import read_import_file
+
+from journalgen.close import DailyClose, Store
+from journalgen.journal import Journal
+from journalgen.journalize import journalize
+from journalgen.settings import Settings, load_settings
+from journalgen_yayoi import plugin
+from journalgen_yayoi.options import YayoiOptions
+
+SAMPLE_SETTINGS = load_settings(Path(__file__).parents[1] / "journalgen" / "sample" / "settings.toml")
+SALES = SAMPLE_SETTINGS.accounts.sales
+
+
+def yayoi_settings(grouping: str = "tax_payment", **yayoi: object) -> Settings:
+    """The sample settings with another sales grouping and `[targets.yayoi]` keys."""
+    return SAMPLE_SETTINGS.model_copy(update={
+        "journal": SAMPLE_SETTINGS.journal.model_copy(update={"sales_grouping": grouping}),
+        "targets": {**SAMPLE_SETTINGS.targets, "yayoi": {**SAMPLE_SETTINGS.target_section("yayoi"), **yayoi}},
+    })
+
+
+def render_yayoi(close: DailyClose, settings: Settings) -> dict[str, bytes]:
+    """What `build(close, settings, target="yayoi")` returns, without loading other plugins."""
+    journal = journalize(close, settings, source="close.json")
+    options = YayoiOptions.model_validate(settings.target_section("yayoi"))
+    plugin.check(journal, settings, options)
+    return plugin.render(journal, settings, options)
+
+
+def import_files(outputs: dict[str, bytes]) -> list[bytes]:
+    """The 弥生インポート形式 files of one build, in order: `yayoi-import.csv` alone, or
+    `yayoi-import-1.csv`, `-2.csv` … numbered without gaps."""
+    numbered = {int(match.group(1)): data for name, data in outputs.items()
+                if (match := re.fullmatch(r"yayoi-import-([0-9]+)\.csv", name))}
+    if "yayoi-import.csv" in outputs:
+        assert not numbered
+        return [outputs["yayoi-import.csv"]]
+    assert sorted(numbered) == list(range(1, len(numbered) + 1)) and len(numbered) > 1
+    return [numbered[number] for number in sorted(numbered)]
+
+
+def journal_sales_by_category(journal: Journal, options: YayoiOptions) -> Counter[str]:
+    """Σ売上高 (credit − debit) and Σ税額 per 弥生 税区分, from the neutral journal."""
+    totals: Counter[str] = Counter()
+    for _, line in journal.lines():
+        if line.account == SALES:
+            sign = 1 if line.side == "credit" else -1
+            name = options.sales_tax_categories[line.tax]
+            totals[name] += sign * line.amount
+            totals[f"税額 {name}"] += sign * line.tax_amount
+    return totals
+
+
+def file_sales_by_category(data: list[bytes], settings: Settings) -> Counter[str]:
+    totals: Counter[str] = Counter()
+    for file in data:
+        for voucher in read_import_file(file, settings.fiscal_period_for("")):
+            for line in voucher.lines:
+                for sign, side in ((1, line.credit), (-1, line.debit)):
+                    if side.account == SALES:
+                        totals[side.tax_category] += sign * side.amount
+                        totals[f"税額 {side.tax_category}"] += sign * side.tax_amount
+    return totals
+
+
+def check_close(close: DailyClose, settings: Settings) -> None:
+    journal = journalize(close, settings)
+    options = YayoiOptions.model_validate(settings.target_section("yayoi"))
+    outputs = render_yayoi(close, settings)
+    files = import_files(outputs)
+    assert all(len(file.split(b"\r\n")) - 1 <= 1000 for file in files)
+    vouchers = [voucher for file in files for voucher in read_import_file(file, settings.fiscal_period_for(""))]
+    # One voucher per entry, in journal order, each carrying its entry's stable key.
+    assert [voucher.memo for voucher in vouchers] == [f"journalgen:{entry.key}" for entry in journal.entries]
+    assert all(line.memo == voucher.memo for voucher in vouchers for line in voucher.lines)
+    assert [voucher.debit_total for voucher in vouchers] == [entry.amount for entry in journal.entries]
+    assert +file_sales_by_category(files, settings) == +journal_sales_by_category(journal, options)
+    assert outputs["yayoi-smart.json"].endswith(b"}\n")
+
+
+@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(close=closes())
+def test_any_close_parses_and_matches_the_journal(close):
+    check_close(close, SAMPLE_SETTINGS)
+
+
+names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=40)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    close=closes(),
+    store_name=names,
+    grouping=st.sampled_from(["tax_payment", "payment_item", "row"]),
+    sub_account=st.sampled_from(["payment_label", "payment_item", "none"]),
+    single_line_flag=st.sampled_from(["2000", "2111"]),
+)
+def test_any_store_name_renders_when_replacing_and_truncating(close, store_name, grouping, sub_account,
+                                                               single_line_flag):
+    """With replacement and truncation asked for, any text renders and still parses exactly."""
+    close = close.model_copy(update={"store": Store(code=close.store.code, name=store_name)})
+    check_close(close, yayoi_settings(grouping, sections=True, sub_account=sub_account,
+                                      single_line_flag=single_line_flag, unencodable="replace",
+                                      overlong="truncate"))
