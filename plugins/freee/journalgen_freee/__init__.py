@@ -1,0 +1,24 @@
+"""journalgen's freee 会計 target: a daily close as freee deal and transfer request bodies.
+
+A connector service calls `deal_bodies(journal, settings)` and posts what it returns; the
+`freee` target writes the same bodies to `freee-deals.json`. See docs/freee.md.
+"""
+
+from __future__ import annotations
+
+from journalgen.build import target_options
+from journalgen.journal import Journal
+from journalgen.settings import Settings
+
+from journalgen_freee.bodies import FreeeRequests
+from journalgen_freee.options import FreeeOptions
+from journalgen_freee.plugin import TARGET, checked_requests
+
+__all__ = ["FreeeOptions", "FreeeRequests", "deal_bodies"]
+
+
+def deal_bodies(journal: Journal, settings: Settings) -> FreeeRequests:
+    """The day's request bodies, checked exactly as a build checks them: raises
+    OutOfFiscalPeriodError, FreeeMissingMasterError or SettingsError instead of returning bodies
+    freee would refuse."""
+    return checked_requests(journal, settings, target_options(TARGET, settings))

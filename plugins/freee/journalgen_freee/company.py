@@ -1,0 +1,110 @@
+"""A saved freee company record (`GET /api/1/companies/{id}?details=true`) as a source of ids.
+
+A user downloads it once; journalgen reads the company id, the fiscal years and the name → id
+lists (勘定科目, 品目, 部門, メモタグ, 口座) from it. Only the fields used here are read; the file
+may be the whole response (`{"company": {...}}`) or the company object alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError
+
+from journalgen.settings import FiscalPeriod
+
+from journalgen_freee.errors import settings_error
+from journalgen_freee.options import Walletable, WalletableType
+
+
+FIELD = "targets.freee.company_file"
+NOT_A_COMPANY = "not a saved freee company response (GET /api/1/companies/{{id}}?details=true): {error}"
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Named(_Read):
+    id: PositiveInt
+    name: str
+
+
+class NamedWalletable(Named):
+    type: WalletableType
+
+
+class FiscalYear(_Read):
+    start_date: dt.date
+    end_date: dt.date
+    is_closed: bool = False
+
+    @property
+    def period(self) -> FiscalPeriod:
+        return FiscalPeriod(start=self.start_date, end=self.end_date)
+
+
+class Company(_Read):
+    """The parts of freee's `company` object journalgen uses."""
+
+    id: PositiveInt
+    fiscal_years: tuple[FiscalYear, ...] = ()
+    account_items: tuple[Named, ...] = ()
+    items: tuple[Named, ...] = ()
+    sections: tuple[Named, ...] = ()
+    tags: tuple[Named, ...] = ()
+    walletables: tuple[NamedWalletable, ...] = ()
+
+    def ids(self, table: str) -> dict[str, int]:
+        """Name → id of one list (`account_items`, `items`, `sections`, `tags`); first name wins."""
+        found: dict[str, int] = {}
+        for row in getattr(self, table):
+            found.setdefault(row.name, row.id)
+        return found
+
+    def walletable(self, name: str) -> Walletable | None:
+        """The 口座 called `name`, or None."""
+        for row in self.walletables:
+            if row.name == name:
+                return Walletable(id=row.id, type=row.type)
+        return None
+
+    def fiscal_period_for(self, day: dt.date) -> FiscalPeriod | None:
+        """The open (not 年度締め済み) fiscal year holding `day`, else the latest open one, so a day
+        in a closed year or in no year is outside. None when the file lists no open year."""
+        open_years = sorted((year for year in self.fiscal_years if not year.is_closed), key=lambda y: y.start_date)
+        for year in open_years:
+            if day in year.period:
+                return year.period
+        return open_years[-1].period if open_years else None
+
+
+def load_company(path: Path) -> Company:
+    """Read a saved company response; SettingsError names the file when it cannot be used."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise settings_error("settings", FIELD, str(path), "company file not found") from None
+    return _load(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path, mtime_ns: int, size: int) -> Company:
+    """The parsed file; cached by path, modification time and size, so an edit is seen."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        if isinstance(data, dict) and isinstance(data.get("company"), dict):
+            data = data["company"]
+        return Company.model_validate(data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as exc:
+        detail = str(exc).splitlines()[0] if not isinstance(exc, ValidationError) else _first_error(exc)
+        raise settings_error(str(path), FIELD, str(path), NOT_A_COMPANY, error=detail) from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    return f"company.{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"

@@ -1,0 +1,71 @@
+"""freee ids by name: from `[targets.freee]` first, then from the saved company file.
+
+A `Masters` lookup never fails on its own: it notes every name it could not resolve, and
+`raise_missing()` then refuses the store-day with one error that lists them all.
+"""
+
+from __future__ import annotations
+
+from journalgen.close import TaxCategory
+from journalgen_freee.company import Company, load_company
+from journalgen_freee.errors import missing_master, settings_error
+from journalgen_freee.options import FreeeOptions, Walletable
+
+PLACEHOLDER_ID = 1
+"""Stands in for a missing id while the rest are looked up; never reaches a rendered body."""
+
+
+class Masters:
+    """Name → id lookups for one store-day, remembering what is missing."""
+
+    def __init__(self, options: FreeeOptions):
+        self.options = options
+        self.company: Company | None = load_company(options.company_file) if options.company_file else None
+        self.missing: list[tuple[str, str]] = []
+
+    def _note(self, table: str, name: str) -> int:
+        if (table, name) not in self.missing:
+            self.missing.append((table, name))
+        return PLACEHOLDER_ID
+
+    def company_id(self) -> int:
+        """事業所ID: the settings' `company_id`, else the company file's; both must agree."""
+        given, saved = self.options.company_id, self.company.id if self.company else None
+        if given and saved and given != saved:
+            raise settings_error("settings", "targets.freee.company_id", str(given),
+                                 "the company_file is company {saved}", saved=str(saved))
+        return given or saved or self._note("company_id", "")
+
+    def id(self, table: str, name: str) -> int:
+        """The id of `name` in `table` (`account_items`, `items`, `sections`, `tags`)."""
+        found = getattr(self.options, table).get(name)
+        if found is None and self.company is not None:
+            found = self.company.ids(table).get(name)
+        return found if found is not None else self._note(table, name)
+
+    def is_walletable(self, account: str) -> bool:
+        """Whether `account` is a freee 口座 (現金・預金), which may never appear in details."""
+        known = account in self.options.walletables
+        return known or (self.company is not None and self.company.walletable(account) is not None)
+
+    def walletable(self, account: str) -> Walletable:
+        """The 口座 booked as `account` (現金, 普通預金 …)."""
+        given = self.options.walletables.get(account, account)
+        if isinstance(given, Walletable):
+            return given
+        found = self.company.walletable(given) if self.company is not None else None
+        if found is None:
+            self._note("walletables", account)
+            return Walletable(id=PLACEHOLDER_ID, type="wallet")
+        return found
+
+    def tax_code(self, tax: TaxCategory, purchase: bool = False) -> int:
+        """The 税区分コード of `tax`, sales side or (for money paid out) purchase side."""
+        table = "purchase_tax_codes" if purchase else "tax_codes"
+        found = getattr(self.options, table).get(tax)
+        return found if found is not None else self._note(table, tax.value)
+
+    def raise_missing(self, file: str) -> None:
+        """Refuse with one FreeeMissingMasterError when any lookup failed."""
+        if self.missing:
+            raise missing_master(file, self.missing)

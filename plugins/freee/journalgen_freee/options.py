@@ -1,0 +1,79 @@
+"""The `[targets.freee]` settings section: freee ids by name, tax codes, and how deals group.
+
+freee ids are per company, so every id the bodies need is looked up by the name the neutral
+journal uses (勘定科目 `売上高`, 品目 `【POS Regi】現金`, 部門 `0001:店舗名`, 口座 `現金` …),
+first here, then in the saved company file when `company_file` is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
+
+from journalgen.close import TaxCategory
+
+WalletableType = Literal["bank_account", "credit_card", "wallet"]
+
+DEFAULT_TAX_CODES: dict[TaxCategory, int] = {
+    TaxCategory.standard_10: 129,  # 課税売上10%
+    TaxCategory.reduced_8: 156,  # 課税売上8%（軽）
+    TaxCategory.old_8: 101,  # 課税売上8%
+    TaxCategory.non_taxable: 23,  # 非課売上
+    TaxCategory.out_of_scope: 2,  # 対象外
+}
+"""Sales-side freee 税区分コード; 輸出売上 has no default and must be set when used."""
+
+DEFAULT_PURCHASE_TAX_CODES: dict[TaxCategory, int] = {TaxCategory.out_of_scope: 2}
+"""Purchase-side codes (課対仕入…) differ per company setup, so only 対象外 has a default."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Walletable(_Frozen):
+    """A freee 口座 (walletable): the register's 現金 is a `wallet`, a bank is a `bank_account`."""
+
+    id: PositiveInt
+    type: WalletableType
+
+
+class FreeeOptions(_Frozen):
+    """What `[targets.freee]` takes; see docs/freee.md for an example."""
+
+    company_id: PositiveInt | None = Field(default=None, description="事業所ID; else the company file's id")
+    company_file: Path | None = Field(
+        default=None,
+        description="a saved `GET /api/1/companies/{id}?details=true` response: ids by name and fiscal years",
+    )
+    sales_deals: Literal["per_payment_kind", "per_day"] = Field(
+        default="per_payment_kind",
+        description="one deal per payment kind (cash settled, others 未決済), or the whole day in one deal "
+        "with the cash part as a partial payment",
+    )
+    ref_prefix: str = Field(default="POS", pattern=r"^[0-9A-Za-z_-]+$", description="first part of ref_number")
+    detail_tags: tuple[str, ...] = Field(default=(), description="メモタグ names put on every detail line")
+    account_items: dict[str, PositiveInt] = Field(default={}, description="勘定科目 name → account_item_id")
+    items: dict[str, PositiveInt] = Field(default={}, description="品目 name → item_id")
+    sections: dict[str, PositiveInt] = Field(default={}, description="部門 name → section_id")
+    tags: dict[str, PositiveInt] = Field(default={}, description="メモタグ name → tag id")
+    walletables: dict[str, Walletable | str] = Field(
+        default={},
+        description="account name (現金, 普通預金 …) → its 口座 {id, type}, or the 口座's name in the company file",
+    )
+    tax_codes: dict[TaxCategory, int] = Field(default=DEFAULT_TAX_CODES, description="sales-side 税区分コード")
+    purchase_tax_codes: dict[TaxCategory, int] = Field(
+        default=DEFAULT_PURCHASE_TAX_CODES, description="purchase-side 税区分コード, for paid-out cash"
+    )
+
+    @field_validator("tax_codes", mode="before")
+    @classmethod
+    def _merge_tax_codes(cls, given: dict[str, Any]) -> dict[str, Any]:
+        return {**{k.value: v for k, v in DEFAULT_TAX_CODES.items()}, **given}
+
+    @field_validator("purchase_tax_codes", mode="before")
+    @classmethod
+    def _merge_purchase_tax_codes(cls, given: dict[str, Any]) -> dict[str, Any]:
+        return {**{k.value: v for k, v in DEFAULT_PURCHASE_TAX_CODES.items()}, **given}

@@ -1,0 +1,46 @@
+"""The `freee` target: registered through the `journalgen` entry-point group like any plugin."""
+
+from __future__ import annotations
+
+from journalgen.hookspecs import hookimpl
+from journalgen.journal import Journal
+from journalgen.settings import Settings
+from journalgen.target import Target
+
+from journalgen_freee.bodies import FILE_NAME, FreeeRequests, build_requests, render_file
+from journalgen_freee.company import load_company
+from journalgen_freee.fiscal import check_freee_fiscal_period
+from journalgen_freee.options import FreeeOptions
+
+
+def checked_requests(journal: Journal, settings: Settings, options: FreeeOptions) -> FreeeRequests:
+    """The day's bodies, after refusing a day outside the current fiscal period
+    (OUT_OF_FISCAL_PERIOD, 当年会計期間外) or one whose freee ids are not all known
+    (MISSING_MASTER, listing every missing name)."""
+    company = load_company(options.company_file) if options.company_file else None
+    check_freee_fiscal_period(journal, settings, company)
+    return build_requests(journal, settings, options)
+
+
+def check(journal: Journal, settings: Settings, options: FreeeOptions) -> None:
+    """The target's check: everything `checked_requests` refuses."""
+    checked_requests(journal, settings, options)
+
+
+def render(journal: Journal, settings: Settings, options: FreeeOptions) -> dict[str, bytes]:
+    """Render `freee-deals.json`: the day's deal and transfer request bodies."""
+    return {FILE_NAME: render_file(journal, build_requests(journal, settings, options))}
+
+
+TARGET = Target(
+    name="freee",
+    summary="freee 会計: request bodies for POST /api/1/deals and /api/1/transfers",
+    render=render,
+    check=check,
+    options=FreeeOptions,
+)
+
+
+@hookimpl
+def journalgen_register_targets(register):
+    register(TARGET)

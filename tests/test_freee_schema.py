@@ -1,0 +1,94 @@
+"""freee's own request schemas, vendored under tests/reference/, and the checks built on them.
+
+`assert_valid(requests)` validates every body with a real JSON-Schema validator and also checks
+what the schema leaves to prose: only documented keys, in the documented order, and at most
+100 details per deal. The other freee tests import it from here.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft7Validator
+
+from journalgen.inputs import parse_close
+from journalgen.journalize import journalize
+from journalgen.settings import Settings, load_settings
+from journalgen_freee import FreeeRequests, deal_bodies
+
+REPO = Path(__file__).parents[1]
+VENDORED = REPO / "tests" / "reference" / "freee-deal-transfer-params.json"
+SHARED = REPO.parent / "shared" / "reference" / "freee-accounting-api-schema.json"
+SAMPLE_SETTINGS = load_settings(REPO / "journalgen" / "sample" / "settings.toml")
+SAMPLE_CLOSES = sorted((REPO / "journalgen" / "sample" / "closes").glob("*.json"))
+
+SCHEMAS: dict[str, Any] = json.loads(VENDORED.read_text(encoding="utf-8"))["components"]["schemas"]
+DEAL_SCHEMA, TRANSFER_SCHEMA = SCHEMAS["dealCreateParams"], SCHEMAS["transferParams"]
+DEAL = Draft7Validator(DEAL_SCHEMA)
+TRANSFER = Draft7Validator(TRANSFER_SCHEMA)
+
+
+def _keys_documented_in_order(body: dict[str, Any], schema: dict[str, Any], where: str) -> None:
+    documented = list(schema["properties"])
+    used = list(body)
+    assert set(used) <= set(documented), f"{where}: undocumented keys {set(used) - set(documented)}"
+    assert used == sorted(used, key=documented.index), f"{where}: keys {used} not in freee's order"
+    assert not any(schema["properties"][key].get("deprecated") for key in used), f"{where}: deprecated key"
+    for key, value in body.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for index, row in enumerate(value):
+                _keys_documented_in_order(row, schema["properties"][key]["items"], f"{where}.{key}[{index}]")
+
+
+def assert_valid(requests: FreeeRequests) -> None:
+    """Every deal validates against dealCreateParams and every transfer against transferParams."""
+    for index, body in enumerate(requests.deals):
+        errors = [error.message for error in DEAL.iter_errors(body)]
+        assert not errors, f"deals[{index}] {body.get('ref_number')}: {errors}"
+        _keys_documented_in_order(body, DEAL_SCHEMA, f"deals[{index}]")
+        assert 1 <= len(body["details"]) <= 100
+    for index, body in enumerate(requests.transfers):
+        errors = [error.message for error in TRANSFER.iter_errors(body)]
+        assert not errors, f"transfers[{index}]: {errors}"
+        _keys_documented_in_order(body, TRANSFER_SCHEMA, f"transfers[{index}]")
+
+
+def sample_requests(path: Path, settings: Settings = SAMPLE_SETTINGS) -> FreeeRequests:
+    return deal_bodies(journalize(parse_close(path.read_text(encoding="utf-8"), str(path)), settings, str(path)),
+                       settings)
+
+
+def test_vendored_parts_equal_the_shared_schema():
+    """The vendored copy is the shared file's, byte for byte in meaning; without ../shared the
+    vendored copy (with its README noting the source and hash) is all there is to check."""
+    if not SHARED.is_file():
+        warnings.warn(f"{SHARED} is absent: the vendored freee schema parts were not compared", stacklevel=1)
+        return
+    shared = json.loads(SHARED.read_text(encoding="utf-8"))["components"]["schemas"]
+    assert SCHEMAS == {name: shared[name] for name in SCHEMAS}
+
+
+def test_the_validator_refuses_a_broken_body():
+    """The schema check is real: a body freee would refuse does not pass."""
+    assert not DEAL.is_valid({"issue_date": "2025-01-10", "type": "sale", "company_id": 1, "details": []})
+    assert not DEAL.is_valid({"issue_date": "2025-01-10", "type": "income", "company_id": 1,
+                              "details": [{"tax_code": 129, "amount": 1.5}]})
+    assert not TRANSFER.is_valid({"company_id": 1, "date": "2025-01-10", "from_walletable_id": 1})
+
+
+def test_every_sample_day_validates():
+    assert len(SAMPLE_CLOSES) == 6
+    for path in SAMPLE_CLOSES:
+        requests = sample_requests(path)
+        assert requests.deals, path
+        assert_valid(requests)
+
+
+def test_every_sample_day_validates_with_one_deal_per_day():
+    settings = SAMPLE_SETTINGS.model_copy(update={"targets": {
+        **SAMPLE_SETTINGS.targets, "freee": {**SAMPLE_SETTINGS.target_section("freee"), "sales_deals": "per_day"}}})
+    for path in SAMPLE_CLOSES:
+        assert_valid(sample_requests(path, settings))
