@@ -1,0 +1,119 @@
+"""The accountants' case folders: every case in `tests/cases/`, rendered for every built-in
+target, compared with the files under `snapshots/<case>/`.
+
+A case folder holds `close.json` (the register's daily close), optionally `settings.toml`
+(merged over the shipped sample settings: tables merge, values replace) and a `README.md`
+saying what the case is about. How to add a case or accept a change: docs/accountants.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.terminal import disable_color
+from snapshot_files import SNAPSHOT_ROOT, CaseFileSnapshot, param_id, target_of
+
+from journalgen.build import render
+from journalgen.cli import SAMPLE_SETTINGS
+from journalgen.errors import JournalgenError
+from journalgen.inputs import parse_close
+from journalgen.journalize import journalize
+from journalgen.plugins import installed_targets
+from journalgen.settings import Settings
+
+CASES_DIR = Path(__file__).parent / "cases"
+BUILT_IN_TARGETS = ("journal", "freee", "yayoi")
+CASES = sorted(folder.name for folder in CASES_DIR.iterdir() if folder.is_dir())
+CP932_FILE = re.compile(r"^yayoi-import(-\d+)?\.csv$")
+"""弥生インポート形式 files: cp932 bytes, snapshotted together with a UTF-8 twin."""
+
+
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `override` laid over it: tables merge key by key, other values replace."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def case_settings(folder: Path) -> Settings:
+    """The shipped sample settings, with the case's own `settings.toml` merged over them."""
+    data = tomllib.loads(SAMPLE_SETTINGS.read_text(encoding="utf-8"))
+    own = folder / "settings.toml"
+    if own.is_file():
+        data = merged(data, tomllib.loads(own.read_text(encoding="utf-8")))
+    return Settings.model_validate(data)
+
+
+def rendered_files(case: str, target: str) -> dict[str, bytes]:
+    """What `target` renders for `case`, as snapshot files: its outputs (plus a UTF-8 twin of
+    each cp932 file), or `<target>.error.json` when the target refuses the case."""
+    folder = CASES_DIR / case
+    source = f"tests/cases/{case}/close.json"
+    close = parse_close((folder / "close.json").read_text(encoding="utf-8"), source)
+    settings = case_settings(folder)
+    journal = journalize(close, settings, source)
+    try:
+        outputs = render(journal, settings, [target])
+    except JournalgenError as refusal:
+        text = json.dumps(refusal.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return {f"{target}.error.json": text.encode("utf-8")}
+    files: dict[str, bytes] = {}
+    for name, data in outputs.items():
+        files[name] = data
+        if CP932_FILE.match(name):
+            files[f"{name}.utf8.txt"] = data.decode("cp932").encode("utf-8")
+    return files
+
+
+@pytest.mark.parametrize(
+    ("case", "target"),
+    [pytest.param(case, target, id=param_id(case, target)) for case in CASES for target in BUILT_IN_TARGETS],
+)
+def test_case(case: str, target: str, snapshot) -> None:
+    """Each file the target renders for the case equals `snapshots/<case>/<file>`, byte for byte."""
+    if target not in installed_targets().names():
+        pytest.fail(f"built-in target {target!r} is not installed: .venv/bin/pip install -e plugins/{target}")
+    files = rendered_files(case, target)
+    assert all(target_of(name) == target for name in files), f"{target} renders files named for another target"
+    snapshot = snapshot.use_extension(CaseFileSnapshot)
+    differences = []
+    for name, data in files.items():
+        if not snapshot(name=name) == data:
+            stored = SNAPSHOT_ROOT / case / name
+            if not stored.exists():
+                differences.append(f"snapshots/{case}/{name} ({target}): no such snapshot yet")
+                continue
+            with disable_color():
+                diff = "\n".join(snapshot.get_assert_diff())
+            differences.append(f"snapshots/{case}/{name} ({target}), - stored, + rendered now:\n{diff}")
+    if differences:
+        pytest.fail(
+            "\n\n".join(differences)
+            + "\n\nIf the new output is right, accept it: .venv/bin/python -m pytest --snapshot-update",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_folder_is_complete(case: str) -> None:
+    """A case folder has its close and a README, and nothing the suite would ignore."""
+    folder = CASES_DIR / case
+    names = {path.name for path in folder.iterdir()}
+    assert {"close.json", "README.md"} <= names
+    assert names <= {"close.json", "README.md", "settings.toml"}, f"unexpected files in {folder}"
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", case), "case folders are named in kebab-case ASCII"
+
+
+def test_every_snapshot_folder_is_a_case() -> None:
+    """A snapshot folder without a case folder is left over from a removed or renamed case."""
+    folders = {path.name for path in SNAPSHOT_ROOT.iterdir() if path.is_dir()} if SNAPSHOT_ROOT.is_dir() else set()
+    assert folders <= set(CASES)
