@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -87,6 +88,12 @@ def check_close(close: DailyClose, settings: Settings) -> None:
     assert all(line.memo == voucher.memo for voucher in vouchers for line in voucher.lines)
     assert [voucher.debit_total for voucher in vouchers] == [entry.amount for entry in journal.entries]
     assert +file_sales_by_category(files, settings) == +journal_sales_by_category(journal, options)
+    # Both renderings write the same words: the smart records match the vouchers' first lines.
+    records = json.loads(outputs["yayoi-smart.json"])["records"]
+    assert [(r["id"], r["金額"], r["摘要"], r["部門"]) for r in records] == [
+        (v.memo.removeprefix("journalgen:"), v.debit_total, v.lines[0].description,
+         v.lines[0].credit.section if r["収支"] == "収入" else v.lines[0].debit.section)
+        for r, v in zip(records, vouchers, strict=True)]
     assert outputs["yayoi-smart.json"].endswith(b"}\n")
 
 

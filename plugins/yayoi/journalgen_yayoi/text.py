@@ -16,16 +16,10 @@ from journalgen_yayoi.options import YayoiOptions
 
 ENCODING = "cp932"
 
-# JIS X 0208 code points whose cp932 twin is a different Unicode character (the text looks the
-# same on screen); `replace` writes the twin.
-CP932_TWINS = {
-    "\u301c": "\uff5e",  # 〜 WAVE DASH → ～
-    "\u2016": "\u2225",  # ‖ → ∥
-    "\u2212": "\uff0d",  # − MINUS SIGN → －
+# Characters cp932 cannot encode but has a look-alike for; `replace` writes the look-alike.
+LOOK_ALIKES = {
     "\u2014": "\u2015",  # — EM DASH → ―
-    "\u00a2": "\uffe0",  # ¢ → ￠
-    "\u00a3": "\uffe1",  # £ → ￡
-    "\u00ac": "\uffe2",  # ¬ → ￢
+    "\u00a5": "\uffe5",  # ¥ YEN SIGN → ￥
 }
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -52,6 +46,12 @@ def encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def as_cp932_reads(text: str) -> str:
+    """Encodable `text` as it reads back from cp932: the JIS code points 〜 ‖ − ¢ £ ¬ come back as
+    their cp932 twins ～ ∥ － ￠ ￡ ￢ (the same glyphs), so both outputs write the twins."""
+    return text.encode(ENCODING).decode(ENCODING)
 
 
 def width(text: str) -> int:
@@ -87,11 +87,11 @@ class TextRules:
 
     def _encodable(self, char: str, text: str, field: str) -> str:
         if encodable(char):
-            return char
+            return as_cp932_reads(char)
         if self.options.unencodable == "replace":
-            for candidate in (CP932_TWINS.get(char, ""), unicodedata.normalize("NFKC", char)):
+            for candidate in (LOOK_ALIKES.get(char, ""), unicodedata.normalize("NFKC", char)):
                 if candidate and encodable(candidate):
-                    return candidate
+                    return as_cp932_reads(candidate)
             return self.options.replacement
         raise UnencodableTextError(file=self.file, field=field, value=text, entry=self.entry,
                                    char=char, codepoint=f"U+{ord(char):04X}")
