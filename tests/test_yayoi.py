@@ -137,6 +137,11 @@ def test_an_amount_over_nine_digits_becomes_a_multi_line_voucher_that_balances()
     assert smart_records(outputs)[0]["金額"] == 2_500_000_000
 
 
+def test_a_day_without_entries_gives_an_empty_import_file_and_no_records():
+    outputs = render_yayoi(a_close(sales=()), SAMPLE_SETTINGS)
+    assert outputs["yayoi-import.csv"] == b"" and smart_records(outputs) == []
+
+
 def test_single_line_flag_2111():
     lines = lines_of(render_yayoi(a_close(), yayoi_settings(single_line_flag="2111")))
     assert {line.flag for line in lines} == {"2111"}
