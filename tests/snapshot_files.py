@@ -15,7 +15,6 @@ their files `<target>-…` or `<target>.…`, and refusals are `<target>.error.j
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from syrupy.data import Snapshot, SnapshotCollection
@@ -37,24 +36,10 @@ def param_id(case: str, target: str) -> str:
     return f"{case}-{target}"
 
 
-def readable(data: object) -> str:
-    """Snapshot bytes as text for a diff: UTF-8 (BOM dropped), else cp932 (弥生), else repr."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        return str(data)
-    raw = bytes(data)
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return repr(raw)
-
-
 class CaseFileSnapshot(SingleFileSnapshotExtension):
     """One snapshot per output file, at `snapshots/<case>/<file name>`, stored byte for byte."""
 
     file_extension = ""  # the output file name already carries its extension
-    _context_line_count = 2  # lines of unchanged context around each change in a diff
 
     @staticmethod
     def _case(test_location: PyTestLocation) -> str:
@@ -103,7 +88,3 @@ class CaseFileSnapshot(SingleFileSnapshotExtension):
         path.unlink()
         if not any(path.parent.iterdir()):
             path.parent.rmdir()  # the case folder is gone: drop its empty snapshot folder
-
-    def diff_lines(self, serialized_data: object, snapshot_data: object) -> Iterator[str]:
-        # Compare bytes, but show the difference as text a person can read.
-        yield from super().diff_lines(readable(serialized_data), readable(snapshot_data))

@@ -8,6 +8,7 @@ saying what the case is about. How to add a case or accept a change: docs/accoun
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from syrupy.terminal import disable_color
 from snapshot_files import SNAPSHOT_ROOT, CaseFileSnapshot, param_id, target_of
 
 from journalgen.build import render
@@ -74,6 +74,30 @@ def rendered_files(case: str, target: str) -> dict[str, bytes]:
     return files
 
 
+def readable(data: bytes) -> str:
+    """Bytes as text for a diff: UTF-8 (a BOM dropped), else cp932 (弥生), else their repr."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return repr(data)
+
+
+def difference(stored: Path, rendered: bytes) -> str:
+    """How `rendered` differs from the snapshot file `stored`, as a unified diff of lines."""
+    shown = stored.relative_to(SNAPSHOT_ROOT.parent).as_posix()
+    if not stored.exists():
+        return f"{shown}: no such snapshot yet"
+    old, new = readable(stored.read_bytes()), readable(rendered)
+    if old == new:
+        return f"{shown}: same text, different bytes (encoding, BOM or line endings)"
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), f"{shown} (stored)", f"{shown} (rendered now)", lineterm=""
+    )
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize(
     ("case", "target"),
     [pytest.param(case, target, id=param_id(case, target)) for case in CASES for target in BUILT_IN_TARGETS],
@@ -88,13 +112,7 @@ def test_case(case: str, target: str, snapshot) -> None:
     differences = []
     for name, data in files.items():
         if not snapshot(name=name) == data:
-            stored = SNAPSHOT_ROOT / case / name
-            if not stored.exists():
-                differences.append(f"snapshots/{case}/{name} ({target}): no such snapshot yet")
-                continue
-            with disable_color():
-                diff = "\n".join(snapshot.get_assert_diff())
-            differences.append(f"snapshots/{case}/{name} ({target}), - stored, + rendered now:\n{diff}")
+            differences.append(difference(SNAPSHOT_ROOT / case / name, data))
     if differences:
         pytest.fail(
             "\n\n".join(differences)
