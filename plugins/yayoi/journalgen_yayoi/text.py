@@ -22,7 +22,7 @@ LOOK_ALIKES = {
     "\u00a5": "\uffe5",  # ¥ YEN SIGN → ￥
 }
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
