@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from journalgen_freee import FreeeRequests, deal_bodies
 from test_freee_schema import REPO, SAMPLE_CLOSES, SAMPLE_SETTINGS, assert_valid
 
 from journalgen.build import build
@@ -21,7 +22,6 @@ from journalgen.inputs import parse_close
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import CashReason, FiscalPeriod, Settings
-from journalgen_freee import FreeeRequests, deal_bodies
 
 STORE = Store(code="0001", name="サンプル食堂 本店")
 DAY = dt.date(2025, 1, 10)
@@ -268,12 +268,24 @@ def test_every_missing_master_is_named_in_one_error_with_where_to_add_it():
     assert "追加" in error.message("ja")
 
 
+def test_detail_tags_go_on_every_detail_and_a_missing_tag_is_a_missing_master():
+    settings = settings_with({**FREEE, "detail_tags": ["POS Regi"], "tags": {"POS Regi": 91}})
+    requests = bodies(sample("2025-01-10_0001.json"), settings)
+    assert {tuple(d["tag_ids"]) for deal in requests.deals for d in deal["details"]} == {(91,)}
+    with pytest.raises(MissingMasterError) as caught:
+        bodies(sample("2025-01-10_0001.json"), settings_with({**FREEE, "detail_tags": ["POS Regi"]}))
+    assert [(p.field, p.value) for p in caught.value.problems] == [("targets.freee.tags", "POS Regi")]
+
+
 # --- the company file ----------------------------------------------------------------------
 
 
 def company_file(tmp_path: Path, *years: tuple[str, str, bool], company_id: int = 424242) -> Path:
     """A saved GET /api/1/companies/{id}?details=true response with the sample's names."""
-    named = lambda names, start: [{"id": start + n, "name": name, "shortcut1": None} for n, name in enumerate(names)]
+
+    def named(names: list[str], start: int) -> list[dict[str, Any]]:
+        return [{"id": start + n, "name": name, "shortcut1": None} for n, name in enumerate(names)]
+
     company = {
         "id": company_id, "name": "サンプル食堂株式会社", "role": "admin",
         "fiscal_years": [{"id": n + 1, "start_date": start, "end_date": end, "is_closed": closed,

@@ -8,6 +8,8 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from journalgen_freee import deal_bodies
+from journalgen_freee.options import DEFAULT_TAX_CODES
 from strategies import closes
 from test_freee_schema import SAMPLE_SETTINGS, assert_valid
 
@@ -15,8 +17,6 @@ from journalgen.close import DailyClose, Store
 from journalgen.journal import EntryKind
 from journalgen.journalize import journalize
 from journalgen.settings import Settings
-from journalgen_freee import deal_bodies
-from journalgen_freee.options import DEFAULT_TAX_CODES
 
 FREEE = SAMPLE_SETTINGS.target_section("freee")
 SALES_ID = FREEE["account_items"]["売上高"]
@@ -36,7 +36,8 @@ def nonzero(counter: Counter[tuple[int, int]]) -> dict[tuple[int, int], int]:
     return {key: value for key, value in counter.items() if value}
 
 
-VARIANTS = {(g, d): variant(g, d) for g in ("tax_payment", "payment_item", "row") for d in ("per_payment_kind", "per_day")}
+VARIANTS = {(grouping, deals): variant(grouping, deals)
+            for grouping in ("tax_payment", "payment_item", "row") for deals in ("per_payment_kind", "per_day")}
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])

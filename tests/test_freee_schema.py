@@ -12,12 +12,12 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from journalgen_freee import FreeeRequests, deal_bodies
 from jsonschema import Draft7Validator
 
 from journalgen.inputs import parse_close
 from journalgen.journalize import journalize
 from journalgen.settings import Settings, load_settings
-from journalgen_freee import FreeeRequests, deal_bodies
 
 REPO = Path(__file__).parents[1]
 VENDORED = REPO / "tests" / "reference" / "freee-deal-transfer-params.json"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from journalgen.build import target_options
 from journalgen.journal import Journal
 from journalgen.settings import Settings
-
 from journalgen_freee.bodies import FreeeRequests
 from journalgen_freee.options import FreeeOptions
 from journalgen_freee.plugin import TARGET, checked_requests

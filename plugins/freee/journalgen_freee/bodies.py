@@ -15,8 +15,14 @@ from typing import Any
 from journalgen.journal import Journal
 from journalgen.journalize import TAX_RATES
 from journalgen.settings import Settings
-
-from journalgen_freee.grouping import DealDraft, Detail, TransferDraft, other_drafts, ref_base, sales_drafts
+from journalgen_freee.grouping import (
+    DealDraft,
+    Detail,
+    TransferDraft,
+    other_drafts,
+    ref_base,
+    sales_drafts,
+)
 from journalgen_freee.masters import Masters
 from journalgen_freee.options import FreeeOptions
 

@@ -15,10 +15,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError
 
 from journalgen.settings import FiscalPeriod
-
 from journalgen_freee.errors import settings_error
 from journalgen_freee.options import Walletable, WalletableType
-
 
 FIELD = "targets.freee.company_file"
 NOT_A_COMPANY = "not a saved freee company response (GET /api/1/companies/{{id}}?details=true): {error}"

@@ -11,7 +11,6 @@ from journalgen.errors import OutOfFiscalPeriodError
 from journalgen.fiscal import check_fiscal_period
 from journalgen.journal import Journal
 from journalgen.settings import Settings
-
 from journalgen_freee.company import Company
 
 

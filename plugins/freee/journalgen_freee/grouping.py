@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from journalgen.close import PaymentKind
-from journalgen.journal import Entry, EntryKind, Journal, Line
+from journalgen.journal import EntryKind, Journal, Line
 from journalgen.settings import Settings
 
 MAX_DETAILS = 100

@@ -6,8 +6,12 @@ from journalgen.hookspecs import hookimpl
 from journalgen.journal import Journal
 from journalgen.settings import Settings
 from journalgen.target import Target
-
-from journalgen_freee.bodies import FILE_NAME, FreeeRequests, build_requests, render_file
+from journalgen_freee.bodies import (
+    FILE_NAME,
+    FreeeRequests,
+    build_requests,
+    render_file,
+)
 from journalgen_freee.company import load_company
 from journalgen_freee.fiscal import check_freee_fiscal_period
 from journalgen_freee.options import FreeeOptions
