@@ -287,6 +287,15 @@ def test_a_day_of_more_than_1000_lines_is_split_into_numbered_files_without_spli
     assert outputs == render_yayoi(a_close(sales=(*many_sales(999), big)), yayoi_settings("row"))
 
 
+def test_the_key_can_also_end_the_description_and_is_never_cut():
+    settings = SAMPLE_SETTINGS.model_copy(update={
+        "naming": SAMPLE_SETTINGS.naming.model_copy(update={"sales_description": "売" * 40}),
+        "targets": {"yayoi": {"key_in_description": True, "overlong": "truncate"}}})
+    key = journalize(a_close(), settings).entries[0].key
+    description = lines_of(render_yayoi(a_close(), settings))[0].description
+    assert description == "売" * 23 + f" #{key}" and len(description.encode("cp932")) == 64
+
+
 def test_every_voucher_and_record_carries_the_stable_entry_key_and_a_resend_keeps_it():
     close = a_close()
     journal = journalize(close, SAMPLE_SETTINGS)

@@ -113,11 +113,13 @@ names = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_siz
     grouping=st.sampled_from(["tax_payment", "payment_item", "row"]),
     sub_account=st.sampled_from(["payment_label", "payment_item", "none"]),
     single_line_flag=st.sampled_from(["2000", "2111"]),
+    key_in_description=st.booleans(),
 )
 def test_any_store_name_renders_when_replacing_and_truncating(close, store_name, grouping, sub_account,
-                                                               single_line_flag):
+                                                               single_line_flag, key_in_description):
     """With replacement and truncation asked for, any text renders and still parses exactly."""
     close = close.model_copy(update={"store": Store(code=close.store.code, name=store_name)})
     check_close(close, yayoi_settings(grouping, sections=True, sub_account=sub_account,
-                                      single_line_flag=single_line_flag, unencodable="replace",
+                                      single_line_flag=single_line_flag, key_in_description=key_in_description,
+                                      unencodable="replace",
                                       overlong="truncate"))

@@ -51,6 +51,9 @@ class YayoiOptions(BaseModel):
     single_line_flag: Literal["2000", "2111"] = "2000"
     """識別フラグ of a one-line voucher: 2000 (仕訳) or 2111 (1行の伝票)."""
 
+    key_in_description: bool = False
+    """Also end every 摘要 with ` #<entry key>`, for a 弥生 that does not keep the 仕訳メモ."""
+
     unencodable: Literal["error", "replace"] = "error"
     """Text Shift_JIS (cp932) cannot encode: refuse, or replace by the documented rule."""
 

@@ -16,7 +16,7 @@ from journalgen.journal import Entry, EntryKind, Journal, Line
 from journalgen.settings import Settings
 from journalgen_yayoi.errors import UnmappedTaxError
 from journalgen_yayoi.options import YayoiOptions
-from journalgen_yayoi.text import ACCOUNT, DESCRIPTION, SECTION, SUB_ACCOUNT, TextRules
+from journalgen_yayoi.text import ACCOUNT, DESCRIPTION, SECTION, SUB_ACCOUNT, Limit, TextRules
 
 INCOME_KINDS = frozenset({EntryKind.sale, EntryKind.cash_in, EntryKind.transfer_in, EntryKind.overage})
 """Entries whose 取引手段 is debited: money comes in."""
@@ -86,8 +86,14 @@ def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOp
         means=side.build(means, "借方" if income else "貸方", sub_account=side.sub_account(means)),
         counter=side.build(counter, "貸方" if income else "借方", sub_account=""),
         amount=entry.amount,
-        description=side.rules.fit(debit.description, "摘要", DESCRIPTION),
+        description=_description(debit.description, entry.key, side.rules, options),
     )
+
+
+def _description(text: str, key: str, rules: TextRules, options: YayoiOptions) -> str:
+    """The 摘要, ending with ` #<key>` when asked; the key itself is never cut."""
+    suffix = f" #{key}" if options.key_in_description else ""
+    return rules.fit(text, "摘要", Limit(DESCRIPTION.size - len(suffix), DESCRIPTION.unit)) + suffix
 
 
 class _SideBuilder:
