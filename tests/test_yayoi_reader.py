@@ -118,7 +118,7 @@ def _line(number: int, text: str, period: FiscalPeriod | None) -> ImportLine:
     rows = list(csv.reader([text]))
     if len(rows) != 1 or len(rows[0]) != len(HEADER):
         raise _fail(number, f"expected one record of {len(HEADER)} columns, got {[len(row) for row in rows]}")
-    cells = dict(zip(HEADER, rows[0]))
+    cells = dict(zip(HEADER, rows[0], strict=True))
     if len(cells["摘要"].encode("cp932")) > 64:
         raise _fail(number, f"摘要 {cells['摘要']!r} is wider than 64 half-width columns")
     if cells["調整"] not in ("", "no", "yes") or cells["タイプ"] not in ("", "0", "1", "2", "3"):
@@ -181,7 +181,7 @@ GOOD = "2000,,,2025/01/10,現金,,,対象外,1100,0,売上高,,,課税売上込1
 
 
 def _line_text(**cells: str) -> str:
-    values = dict(zip(HEADER, next(csv.reader([GOOD.strip()]))))
+    values = dict(zip(HEADER, next(csv.reader([GOOD.strip()])), strict=True))
     values.update(cells)
     return ",".join(values[column] for column in HEADER) + "\r\n"
 

@@ -77,16 +77,16 @@ def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOp
     (credit,) = (line for line in entry.lines if line.side == "credit")
     income = entry.kind in INCOME_KINDS
     means, counter = (debit, credit) if income else (credit, debit)
-    side = _SideBuilder(journal, entry, settings, options)
+    sides = _SideBuilder(journal, entry, settings, options)
     return YayoiRecord(
         key=entry.key,
         kind=entry.kind,
         date=journal.business_date,
         direction="収入" if income else "支出",
-        means=side.build(means, "借方" if income else "貸方", sub_account=side.sub_account(means)),
-        counter=side.build(counter, "貸方" if income else "借方", sub_account=""),
+        means=sides.build(means, "借方" if income else "貸方", sub_account=sides.sub_account(means)),
+        counter=sides.build(counter, "貸方" if income else "借方", sub_account=""),
         amount=entry.amount,
-        description=_description(debit.description, entry.key, side.rules, options),
+        description=_description(debit.description, entry.key, sides.rules, options),
     )
 
 
@@ -100,7 +100,6 @@ class _SideBuilder:
     """Turns a journal line into a YayoiSide, fitting its texts to 弥生's rules."""
 
     def __init__(self, journal: Journal, entry: Entry, settings: Settings, options: YayoiOptions):
-        self.entry = entry
         self.settings = settings
         self.options = options
         self.rules = TextRules(options, journal.source, f"{entry.kind.value} {entry.key}")
