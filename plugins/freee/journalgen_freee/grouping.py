@@ -36,7 +36,8 @@ _GROUP_ORDER = {"sales": -1} | {kind.value: index for index, kind in enumerate(P
 
 @dataclass(frozen=True, slots=True)
 class Detail:
-    """One detail line: the neutral line booked in it, and +1 or -1 (控除・マイナス行)."""
+    """One detail line: the neutral line booked in it, +1 or -1 (控除・マイナス行), and whether its
+    money side is 現金 (so it counts towards the deal's payment)."""
 
     line: Line
     sign: int
@@ -58,10 +59,6 @@ class DealDraft:
     details: tuple[Detail, ...]
     paid: int
     purchase: bool = False
-
-    @property
-    def total(self) -> int:
-        return sum(detail.amount for detail in self.details)
 
 
 @dataclass(frozen=True, slots=True)
