@@ -174,3 +174,7 @@ def targets(as_json) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli()
+
+
+from journalgen.review import review  # noqa: E402
+cli.add_command(review)

@@ -1,0 +1,331 @@
+"""`journalgen review`: one self-contained HTML page per store-day, for an accountant to check a
+day before it reaches the books.
+
+The page shows the day's journal as a 仕訳帳, totals by account × tax category, the
+reconciliation of the register's totals with the journal's (to the yen), what each target of
+`[build] targets` will receive (or why it refuses the day), and warnings: unregistered
+cash-movement reasons booked to 仮払金/仮受金, a cash shortage or overage, a day outside the
+当年会計期間. It is written from `templates/review.html` with autoescaping on, inline CSS and
+no network assets. Totals carry `data-` attributes so a test can find them in the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import webbrowser
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+import click
+from babel.dates import format_date
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from journalgen.build import render, write_atomically
+from journalgen.close import PaymentKind, TaxCategory
+from journalgen.errors import JournalgenError, OutOfFiscalPeriodError, SettingsError
+from journalgen.i18n import Lang, default_lang, format_yen
+from journalgen.inputs import LoadedClose, read_closes
+from journalgen.journal import EntryKind, Journal, Line
+from journalgen.journalize import TAX_ORDER, journalize
+from journalgen.reconcile import ReconciliationRow, reconcile
+from journalgen.settings import Settings, load_settings
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+PAGE_NAME = "review.html"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+JA: dict[str, str] = {
+    # page
+    "Review": "仕訳レビュー",
+    "Summary": "概要",
+    "Net sales (journal)": "純売上（仕訳）",
+    "Net sales (register)": "純売上（レジ）",
+    "Entries": "仕訳の数",
+    "Warnings": "警告",
+    "No warnings.": "警告はありません。",
+    "Journal": "仕訳帳",
+    "No.": "No.",
+    "Kind": "種類",
+    "Debit": "借方",
+    "Credit": "貸方",
+    "Account": "勘定科目",
+    "Tax category": "税区分",
+    "Amount": "金額",
+    "Tax": "税額",
+    "Item": "品目",
+    "Section": "部門",
+    "Description": "摘要",
+    "Total": "合計",
+    "No entries: nothing was booked this day.": "仕訳はありません（この日に計上するものはありません）。",
+    "Totals by account and tax category": "勘定科目・税区分別の合計",
+    "Reconciliation": "照合",
+    "Register totals against the journal, to the yen.": "レジの合計と仕訳の合計を1円単位で照合します。",
+    "What": "項目",
+    "Register": "レジ",
+    "Difference": "差額",
+    "Result": "結果",
+    "agrees": "一致",
+    "differs": "不一致",
+    "What each target receives": "各出力先に渡す内容",
+    "refused this day": "この日を受け付けません",
+    "no files": "出力ファイルなし",
+    "bytes": "バイト",
+    "Source": "入力",
+    # reconciliation rows
+    "Sales": "売上",
+    "Cash in": "入金",
+    "Cash out": "出金",
+    "Cash difference": "現金過不足",
+    # entry kinds
+    "sale": "売上",
+    "void": "取消",
+    "cash_in": "入金",
+    "cash_out": "出金",
+    "transfer_in": "入金（振替）",
+    "transfer_out": "出金（振替）",
+    "shortage": "現金不足",
+    "overage": "現金過剰",
+    # warnings
+    "Unregistered reason “{reason}” ({direction} {amount}) was booked to {account}: register it under "
+    "[cash_movements] in the settings, or move it to the right account.":
+        "登録されていない入出金理由「{reason}」（{direction} {amount}）を{account}に計上しました。"
+        "設定の [cash_movements] に登録するか、正しい科目に振り替えてください。",
+    "Cash shortage of {amount}, booked to {account}.": "現金が {amount} 不足しています（{account}に計上）。",
+    "Cash overage of {amount}, booked to {account}.": "現金が {amount} 過剰です（{account}に計上）。",
+    "Target {target} refused this day: {message}": "出力先 {target} はこの日を受け付けません: {message}",
+    # command line
+    "Reviewing the shipped sample data ({path}).": "同梱のサンプルデータ（{path}）をレビューします。",
+    "No daily close in {path} for {date}{store}.": "{path} に {date}{store} の閉局データがありません。",
+    "✓ {where}: {path}": "✓ {where}: {path}",
+    "No web browser found; open {path} yourself.": "ブラウザが見つかりません。{path} を開いてください。",
+}
+"""Japanese for the page's English message ids (English is the id itself)."""
+
+
+def text(msgid: str, lang: Lang) -> str:
+    """`msgid` in `lang`; a missing translation falls back to the English id."""
+    return msgid if lang == "en" else JA.get(msgid, msgid)
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    """One row of the 仕訳帳 table: a debit line beside a credit line of one entry."""
+
+    number: int
+    kind: EntryKind
+    debit: Line | None
+    credit: Line | None
+
+    @property
+    def description(self) -> str:
+        return (self.debit or self.credit).description
+
+
+@dataclass(frozen=True)
+class AccountTotal:
+    """What one account was debited and credited, in one tax category."""
+
+    account: str
+    tax: TaxCategory
+    debit: int
+    credit: int
+
+
+@dataclass(frozen=True)
+class TargetPreview:
+    """What one target renders for the day, or the error it refuses the day with."""
+
+    name: str
+    files: dict[str, bytes]
+    refusal: JournalgenError | None = None
+
+
+def journal_rows(journal: Journal) -> list[JournalRow]:
+    """The journal as a 仕訳帳 reads: each entry's debit and credit lines side by side."""
+    rows = []
+    for number, entry in enumerate(journal.entries, 1):
+        debits = [line for line in entry.lines if line.side == "debit"]
+        credits = [line for line in entry.lines if line.side == "credit"]
+        rows += [JournalRow(number, entry.kind, debit, credit) for debit, credit in zip_longest(debits, credits)]
+    return rows
+
+
+def account_totals(journal: Journal) -> list[AccountTotal]:
+    """Debit and credit totals per (account × tax category): accounts in order of first
+    appearance, tax categories in their usual order within an account."""
+    totals: dict[tuple[str, TaxCategory], dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
+    accounts: list[str] = []
+    for _, line in journal.lines():
+        totals[(line.account, line.tax)][line.side] += line.amount
+        if line.account not in accounts:
+            accounts.append(line.account)
+    keys = sorted(totals, key=lambda key: (accounts.index(key[0]), TAX_ORDER[key[1]]))
+    return [AccountTotal(account, tax, **totals[(account, tax)]) for account, tax in keys]
+
+
+def target_previews(journal: Journal, settings: Settings) -> list[TargetPreview]:
+    """Render the day for each target in `[build] targets`, keeping a refusal as its error."""
+    previews = []
+    for name in settings.build.targets:
+        try:
+            previews.append(TargetPreview(name, render(journal, settings, [name])))
+        except JournalgenError as refusal:
+            previews.append(TargetPreview(name, {}, refusal))
+    return previews
+
+
+def warnings(journal: Journal, settings: Settings, previews: list[TargetPreview], lang: Lang) -> list[str]:
+    """What an accountant must look at: unregistered cash-movement reasons, a cash difference,
+    a day outside the 当年会計期間, and every target that refuses the day."""
+    close, accounts = journal.close, settings.accounts
+    found = []
+    for movement in close.cash_movements:
+        if movement.amount and movement.reason not in settings.cash_movements:
+            inward = movement.direction == "in"
+            found.append(text(
+                "Unregistered reason “{reason}” ({direction} {amount}) was booked to {account}: register it under "
+                "[cash_movements] in the settings, or move it to the right account.", lang,
+            ).format(
+                reason=movement.reason,
+                direction=text("Cash in" if inward else "Cash out", lang),
+                amount=format_yen(movement.amount),
+                account=accounts.suspense_received if inward else accounts.suspense_paid,
+            ))
+    difference = close.cash_count.difference if close.cash_count else 0
+    if difference < 0:
+        found.append(text("Cash shortage of {amount}, booked to {account}.", lang).format(
+            amount=format_yen(-difference), account=accounts.shortage))
+    elif difference > 0:
+        found.append(text("Cash overage of {amount}, booked to {account}.", lang).format(
+            amount=format_yen(difference), account=accounts.overage))
+    period = settings.fiscal_period_for(journal.store.code)
+    if period is not None and journal.business_date not in period:
+        outside = OutOfFiscalPeriodError(date=journal.business_date.isoformat(), period=str(period))
+        found.append(outside.message(lang))
+    for preview in previews:
+        if preview.refusal is not None:
+            found.append(text("Target {target} refused this day: {message}", lang).format(
+                target=preview.name, message=f"[{preview.refusal.code}] {preview.refusal.message(lang)}"))
+    return found
+
+
+def reconciliation_label(row: ReconciliationRow, settings: Settings, lang: Lang) -> str:
+    """A reconciliation row's `what` (`sales standard_10 cash`, `cash in` …) in words."""
+    if row.what.startswith("sales "):
+        _, tax, payment = row.what.split(" ")
+        return " ".join((text("Sales", lang), settings.tax_labels[TaxCategory(tax)],
+                         settings.payments[PaymentKind(payment)].label))
+    return text(row.what.capitalize(), lang)
+
+
+def readable(data: bytes) -> str:
+    """A rendered file as text for the page: UTF-8 (BOM dropped), else cp932 (弥生)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp932", errors="replace")
+
+
+def long_date(day: dt.date, lang: Lang) -> str:
+    """A date as a reader of `lang` writes it: `2025年1月10日`, `January 10, 2025`."""
+    return format_date(day, format="long", locale="ja_JP" if lang == "ja" else "en_US")
+
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("journalgen", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_TEMPLATES.filters["yen"] = format_yen
+_TEMPLATES.filters["readable"] = readable
+
+
+def review_page(journal: Journal, settings: Settings, lang: Lang = "ja") -> str:
+    """The review page of one store-day, as HTML text."""
+    previews = target_previews(journal, settings)
+    rows = journal_rows(journal)
+    close = journal.close
+    return _TEMPLATES.get_template(PAGE_NAME).render(
+        lang=lang,
+        t=lambda msgid: text(msgid, lang),
+        journal=journal,
+        date_text=long_date(journal.business_date, lang),
+        register_net_sales=sum(s.amount for s in close.sales) - sum(v.amount for v in close.voids),
+        rows=rows,
+        debit_total=sum(line.amount for _, line in journal.lines() if line.side == "debit"),
+        credit_total=sum(line.amount for _, line in journal.lines() if line.side == "credit"),
+        totals=account_totals(journal),
+        reconciliation=[(row, reconciliation_label(row, settings, lang)) for row in reconcile(journal)],
+        previews=previews,
+        warnings=warnings(journal, settings, previews, lang),
+        tax_label=lambda tax: settings.tax_labels[tax],
+    )
+
+
+def open_in_browser(page: Path) -> bool:
+    """Open `page` in the user's web browser; False when there is none."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return browser.open(page.resolve().as_uri())
+
+
+def _write_page(item: LoadedClose, settings: Settings, out_dir: Path, lang: Lang) -> Path:
+    """Journalize one loaded close and write its page; raises the JournalgenError that stops it."""
+    if item.error is not None:
+        raise item.error
+    journal = journalize(item.close, settings, item.source)
+    folder = out_dir / journal.business_date.isoformat() / journal.store.code
+    return write_atomically(folder, {PAGE_NAME: review_page(journal, settings, lang).encode("utf-8")})[0]
+
+
+@click.command()
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="The business day to review (YYYY-MM-DD).")
+@click.option("--store", "store_code", help="Only this store code. Default: every store of the day.")
+@click.option("--input", "input_path", type=click.Path(path_type=Path),
+              help="A close (.json), a directory of them, or JSON Lines (.jsonl). Default: the shipped sample.")
+@click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Page language (default: from the locale).")
+@click.option("--open", "open_page", is_flag=True, help="Open each page in the web browser, when there is one.")
+def review(day, store_code, input_path, config, out_dir, lang, open_page) -> None:
+    """Write OUT/<date>/<store>/review.html: the day's journal for an accountant to check."""
+    lang = lang or default_lang()
+    day = day.date()
+    if input_path is None:
+        input_path, config = SAMPLE_DIR / "closes", config or SAMPLE_DIR / "settings.toml"
+        click.echo(text("Reviewing the shipped sample data ({path}).", lang).format(path=input_path))
+    try:
+        settings = load_settings(config)
+    except SettingsError as error:
+        click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    loaded = [
+        item for item in read_closes(input_path)
+        if item.close is None
+        or (item.close.business_date == day and store_code in (None, item.close.store.code))
+    ]
+    if not any(item.close for item in loaded):
+        store = f" {store_code}" if store_code else ""
+        click.echo(text("No daily close in {path} for {date}{store}.", lang).format(
+            path=input_path, date=day.isoformat(), store=store), err=True)
+        raise SystemExit(EXIT_FAILED)
+    failed = 0
+    for item in loaded:
+        try:
+            page = _write_page(item, settings, out_dir, lang)
+        except JournalgenError as error:
+            failed += 1
+            click.echo(f"✗ {item.source}: [{error.code}] {error.message(lang)}", err=True)
+            continue
+        where = f"{day.isoformat()} {item.close.store.code} {item.close.store.name}"
+        click.echo(text("✓ {where}: {path}", lang).format(where=where, path=page))
+        if open_page and not open_in_browser(page):
+            click.echo(text("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
+    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)

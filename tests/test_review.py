@@ -1,0 +1,330 @@
+"""The review page (`journalgen review`): its content, the command, and the page in a real
+headless Chromium, whose totals must equal the journal's."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import webbrowser
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from journalgen.cli import SAMPLE_CLOSES, SAMPLE_SETTINGS, cli
+from journalgen.close import DailyClose
+from journalgen.i18n import format_yen
+from journalgen.inputs import parse_close, read_closes
+from journalgen.journal import Journal
+from journalgen.journalize import journalize
+from journalgen.reconcile import reconcile
+from journalgen.review import review_page
+from journalgen.settings import Settings, load_settings
+
+SAMPLE_DAY = "2025-01-11"
+"""The sample day with the most to review: voids, an unregistered reason, a cash overage."""
+CASES_DIR = Path(__file__).parent / "cases"
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+# --- a small DOM, enough to find elements by their data- attributes ------------------------
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    children: list[Element] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All text inside the element, whitespace collapsed."""
+        return " ".join("".join(self._texts()).split())
+
+    def _texts(self):
+        yield from self.parts
+        for child in self.children:
+            yield from child._texts()
+
+    def find_all(self, **attrs: str | None) -> list[Element]:
+        """Descendants having every attribute given (value None: any value), in page order."""
+        found = []
+        for child in self.children:
+            if all(name in child.attrs and value in (None, child.attrs[name]) for name, value in attrs.items()):
+                found.append(child)
+            found += child.find_all(**attrs)
+        return found
+
+    def by_tag(self, tag: str) -> list[Element]:
+        """Descendants that are `<tag>` elements, in page order."""
+        return [child for child in self.children if child.tag == tag] + [
+            found for child in self.children for found in child.by_tag(tag)]
+
+    def one(self, **attrs: str | None) -> Element:
+        [element] = self.find_all(**attrs)
+        return element
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {name.replace("-", "_"): value or "" for name, value in attrs})
+        self.stack[-1].children.append(element)
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        assert self.stack[-1].tag == tag, f"</{tag}> closes <{self.stack[-1].tag}>"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.stack[-1].parts.append(data)
+
+
+def parse(html: str) -> Element:
+    """The page as a tree; attribute names have `-` turned into `_` (data-yen → data_yen)."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def yen_cell(element: Element) -> int:
+    """The integer in a cell's data-yen, after checking the cell shows that amount as text."""
+    amount = int(element.attrs["data_yen"])
+    assert element.text == format_yen(amount), f"cell shows {element.text!r} for {amount} yen"
+    return amount
+
+
+# --- what the page must show, checked the same way for the plain page and the browser's DOM ----
+
+
+def sample(close_file: str = f"{SAMPLE_DAY}_0001.json") -> tuple[Journal, Settings]:
+    settings = load_settings(SAMPLE_SETTINGS)
+    [loaded] = read_closes(SAMPLE_CLOSES / close_file)
+    return journalize(loaded.close, settings, loaded.source), settings
+
+
+def assert_totals_match(page: Element, journal: Journal) -> None:
+    """Net sales, Σdebit = Σcredit, the totals per account × tax and every reconciliation row
+    shown on the page equal the journal's."""
+    assert yen_cell(page.one(data_total="net-sales")) == journal.net_sales()
+    lines = [line for _, line in journal.lines()]
+    debit = sum(line.amount for line in lines if line.side == "debit")
+    assert debit == sum(line.amount for line in lines if line.side == "credit")
+    assert yen_cell(page.one(data_total="debit")) == debit
+    assert yen_cell(page.one(data_total="credit")) == debit
+
+    expected: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
+    for line in lines:
+        expected[(line.account, line.tax.value)][line.side] += line.amount
+    shown = {
+        (row.attrs["data_account"], row.attrs["data_tax"]): {
+            side: yen_cell(row.one(data_side=side)) for side in ("debit", "credit")
+        }
+        for row in page.find_all(data_account=None)
+    }
+    assert shown == expected
+
+    rows = reconcile(journal)
+    shown_rows = page.find_all(data_reconcile=None)
+    assert [row.attrs["data_reconcile"] for row in shown_rows] == [row.what for row in rows]
+    for row, element in zip(rows, shown_rows, strict=True):
+        assert yen_cell(element.one(data_column="register")) == row.register
+        assert yen_cell(element.one(data_column="journal")) == row.journal
+        assert yen_cell(element.one(data_column="difference")) == 0
+
+
+# --- the page, without a browser -------------------------------------------------------------
+
+
+def test_page_shows_the_journal_totals_and_reconciliation():
+    journal, settings = sample()
+    page = parse(review_page(journal, settings, "ja"))
+    assert_totals_match(page, journal)
+    assert journal.net_sales() == 50300  # the sample day: sales 56,900 − voids 6,600
+    assert page.one(data_total="register-net-sales").text == "￥50,300"
+    assert len(page.find_all(data_entry=None)) == len(journal.entries)
+
+
+def test_page_speaks_japanese_with_babel_dates_and_yen():
+    journal, settings = sample()
+    page = parse(review_page(journal, settings, "ja"))
+    assert page.one(datetime=SAMPLE_DAY).text == "2025年1月11日"
+    assert page.find_all(lang="ja")
+    journal_table = page.one(id="journal")
+    assert "取消 伝票No.0000123（2025-01-10分）" in journal_table.text
+    assert "￥39,600" in journal_table.text
+
+
+def test_page_in_english():
+    journal, settings = sample()
+    page = parse(review_page(journal, settings, "en"))
+    assert page.one(datetime=SAMPLE_DAY).text == "January 11, 2025"
+    assert "Cash overage of ￥50, booked to 雑収入." in page.one(id="warnings").text
+
+
+def test_page_warns_about_unregistered_reasons_and_the_cash_difference():
+    journal, settings = sample()
+    warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
+    assert warnings == [
+        "登録されていない入出金理由「雑費立替」（出金 ￥800）を仮払金に計上しました。"
+        "設定の [cash_movements] に登録するか、正しい科目に振り替えてください。",
+        "現金が ￥50 過剰です（雑収入に計上）。",
+    ]
+
+
+def test_page_shows_what_each_target_receives():
+    journal, settings = sample()
+    page = parse(review_page(journal, settings, "ja"))
+    assert [heading.attrs["data_target"] for heading in page.find_all(data_target=None)] == list(settings.build.targets)
+    targets = page.one(id="targets").text
+    assert "journal.csv" in targets and "freee-deals.json" in targets and "yayoi-import.csv" in targets
+    assert "【POS Regi】電子マネー" in targets  # the rendered files are shown, cp932 decoded
+
+
+def close_of_case(case: str) -> DailyClose:
+    [loaded] = read_closes(CASES_DIR / case / "close.json")
+    return loaded.close
+
+
+def test_day_outside_the_fiscal_period_is_a_warning_and_each_refusal_shows():
+    settings = load_settings(SAMPLE_SETTINGS)
+    journal = journalize(close_of_case("outside-fiscal-period"), settings)
+    page = parse(review_page(journal, settings, "ja"))
+    warnings = [item.text for item in page.find_all(data_warning=None)]
+    assert warnings[0] == "当年会計期間外: 営業日 2024-12-28 は当年会計期間 2025-01-01..2025-12-31 に含まれません"
+    assert [item.attrs["data_refusal"] for item in page.find_all(data_refusal=None)] == [
+        "OUT_OF_FISCAL_PERIOD", "OUT_OF_FISCAL_PERIOD"]
+    assert any(warning.startswith("出力先 freee はこの日を受け付けません: [OUT_OF_FISCAL_PERIOD]") for warning in warnings)
+    assert_totals_match(page, journal)
+
+
+def test_day_without_entries():
+    settings = load_settings(SAMPLE_SETTINGS)
+    journal = journalize(close_of_case("zero-sales"), settings)
+    page = parse(review_page(journal, settings, "ja"))
+    assert "仕訳はありません" in page.one(id="journal").text
+    assert yen_cell(page.one(data_total="net-sales")) == 0
+    assert page.find_all(data_warning=None) == []
+
+
+def test_page_escapes_what_the_register_sends_and_loads_nothing():
+    text = (CASES_DIR / "cash-only" / "close.json").read_text(encoding="utf-8")
+    close = parse_close(text.replace("サンプル食堂 本店", "<b>店</b>"), "close.json")
+    settings = load_settings(SAMPLE_SETTINGS)
+    html = review_page(journalize(close, settings), settings, "ja")
+    page = parse(html)
+    assert "&lt;b&gt;店&lt;/b&gt;" in html and page.by_tag("b") == []
+    assert page.by_tag("script") == [] and not page.find_all(src=None) and not page.find_all(href=None)
+    assert "url(" not in html and "@import" not in html
+    assert "default-src 'none'" in page.one(http_equiv="Content-Security-Policy").attrs["content"]
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["review", *args])
+
+
+def test_review_writes_a_page_per_store_of_the_day(tmp_path):
+    result = run("--date", "2025-01-10", "--out", str(tmp_path), "--lang", "ja")
+    assert result.exit_code == 0, result.output
+    pages = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.html"))
+    assert pages == ["2025-01-10/0001/review.html", "2025-01-10/0002/review.html"]
+    assert "同梱のサンプルデータ" in result.output
+    html = (tmp_path / "2025-01-10/0002/review.html").read_text(encoding="utf-8")
+    assert "サンプル食堂 駅前店" in html and "2025年1月10日" in html
+    assert not list(tmp_path.rglob("*.tmp"))  # written atomically: no staging file left behind
+
+
+def test_review_of_one_store_from_an_input_and_config(tmp_path):
+    result = run("--date", "2025-01-10", "--store", "0002", "--input", str(SAMPLE_CLOSES),
+                 "--config", str(SAMPLE_SETTINGS), "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert [path.parent.name for path in tmp_path.rglob("review.html")] == ["0002"]
+    assert "✓ 2025-01-10 0002 サンプル食堂 駅前店" in result.output
+
+
+def test_review_of_a_day_without_a_close(tmp_path):
+    result = run("--date", "2025-03-01", "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 1
+    assert "No daily close in" in result.output and "2025-03-01" in result.output
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_review_with_broken_settings_is_a_usage_error(tmp_path):
+    config = tmp_path / "settings.toml"
+    config.write_text("[accounts]\ncash = 1\n", encoding="utf-8")
+    result = run("--date", "2025-01-10", "--config", str(config), "--input", str(SAMPLE_CLOSES),
+                 "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 2
+    assert "[INVALID_SETTINGS]" in result.output
+
+
+def test_review_open_uses_the_browser(tmp_path, monkeypatch):
+    opened = []
+
+    class Browser:
+        def open(self, url):
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda: Browser())
+    result = run("--date", "2025-01-10", "--store", "0001", "--out", str(tmp_path), "--open", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert opened == [(tmp_path / "2025-01-10/0001/review.html").resolve().as_uri()]
+
+
+def test_review_open_without_a_browser(tmp_path, monkeypatch):
+    def no_browser():
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    result = run("--date", "2025-01-10", "--store", "0001", "--out", str(tmp_path), "--open", "--lang", "ja")
+    assert result.exit_code == 0, result.output
+    assert "ブラウザが見つかりません" in result.output
+    assert (tmp_path / "2025-01-10/0001/review.html").is_file()
+
+
+# --- in a real browser -------------------------------------------------------------------
+
+
+def chromium() -> str | None:
+    """A Chromium (or Chrome) binary on this machine, if any."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+@pytest.mark.skipif(chromium() is None, reason="no Chromium binary found (Debian: apt-get install chromium)")
+def test_review_page_in_headless_chromium(tmp_path):
+    """Chromium loads the page from disk with networking off; the totals in the DOM it builds
+    equal the journal's."""
+    result = run("--date", SAMPLE_DAY, "--store", "0001", "--out", str(tmp_path / "out"), "--lang", "ja")
+    assert result.exit_code == 0, result.output
+    page_file = tmp_path / "out" / SAMPLE_DAY / "0001" / "review.html"
+    browser = subprocess.run(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page_file.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert browser.returncode == 0, browser.stderr
+    page = parse(browser.stdout)
+    assert page.one(id="journal")  # the browser built the page, not an error page
+    journal, _ = sample()
+    assert_totals_match(page, journal)
+    assert page.one(datetime=SAMPLE_DAY).text == "2025年1月11日"
