@@ -15,11 +15,11 @@ from test_yayoi_properties import SAMPLE_SETTINGS, import_files, render_yayoi, y
 from test_yayoi_reader import read_import_file
 
 from journalgen.build import build
-from journalgen.close import CashCount, CashMovement, DailyClose, PaymentItem, Sale, Store, Void
+from journalgen.close import CashCount, CashMovement, DailyClose, PaymentItem, PaymentKind, Sale, Store, Void
 from journalgen.errors import MissingFiscalPeriodError, OutOfFiscalPeriodError, SettingsError
 from journalgen.i18n import translate
 from journalgen.journalize import journalize
-from journalgen.settings import CashReason, FiscalPeriod, Settings
+from journalgen.settings import CashReason, FiscalPeriod, PaymentBooking, Settings
 from journalgen_yayoi import errors
 from journalgen_yayoi.errors import TextTooLongError, TextTooWideError, UnencodableTextError, UnmappedTaxError
 
@@ -206,6 +206,17 @@ def test_a_sub_account_over_fifteen_characters_is_an_error():
     with pytest.raises(TextTooLongError) as caught:
         render_yayoi(a_close(), settings)
     assert caught.value.field == "借方補助科目"
+
+
+def test_a_sub_account_of_fifteen_full_width_characters_is_too_wide_for_the_desktop():
+    settings = SAMPLE_SETTINGS.model_copy(update={"payments": {
+        **SAMPLE_SETTINGS.payments,
+        PaymentKind.credit: PaymentBooking(label="クレジットカード国際ブランド", account="売掛金")}})
+    with pytest.raises(TextTooWideError) as caught:
+        render_yayoi(a_close(), settings)
+    assert caught.value.field == "借方補助科目" and "28" in caught.value.message("ja")
+    truncated = settings.model_copy(update={"targets": {"yayoi": {"overlong": "truncate"}}})
+    assert lines_of(render_yayoi(a_close(), truncated))[1].debit.sub_account == "クレジットカード国際ブラ"
 
 
 def test_a_description_wider_than_64_columns_is_an_error_or_cut_on_a_character_boundary():

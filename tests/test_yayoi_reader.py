@@ -96,6 +96,8 @@ def _side(cells: dict[str, str], at: str, number: int) -> SideAmounts:
         raise _fail(number, f"{at}勘定科目 {side.account!r} is longer than 12 characters")
     if len(side.sub_account) > 15:
         raise _fail(number, f"{at}補助科目 {side.sub_account!r} is longer than 15 characters")
+    if len(side.account.encode("cp932")) > 24 or len(side.sub_account.encode("cp932")) > 24:
+        raise _fail(number, f"{at}勘定科目/補助科目 wider than 24 half-width columns")
     if len(side.section.encode("cp932")) > 24:
         raise _fail(number, f"{at}部門 {side.section!r} is wider than 24 half-width columns")
     return side
@@ -209,6 +211,7 @@ def test_reader_accepts_a_single_line_and_a_multi_line_voucher():
     (_line_text(識別フラグ="1000").encode("cp932"), "is not 2000"),
     (_line_text(借方勘定科目="あ" * 13).encode("cp932"), "12 characters"),
     (_line_text(借方補助科目="あ" * 16).encode("cp932"), "15 characters"),
+    (_line_text(借方補助科目="あ" * 13).encode("cp932"), "24 half-width"),
     (_line_text(摘要="あ" * 33).encode("cp932"), "64 half-width"),
     ((GOOD * 1001).encode("cp932"), "1,000"),
 ])

@@ -93,7 +93,7 @@ def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOp
 def _description(text: str, key: str, rules: TextRules, options: YayoiOptions) -> str:
     """The 摘要, ending with ` #<key>` when asked; the key itself is never cut."""
     suffix = f" #{key}" if options.key_in_description else ""
-    return rules.fit(text, "摘要", Limit(DESCRIPTION.size - len(suffix), DESCRIPTION.unit)) + suffix
+    return rules.fit(text, "摘要", Limit(columns=DESCRIPTION.columns - len(suffix))) + suffix
 
 
 class _SideBuilder:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
 
 from journalgen_yayoi.errors import TextTooLongError, TextTooWideError, UnencodableTextError
 from journalgen_yayoi.options import YayoiOptions
@@ -27,16 +26,22 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True)
 class Limit:
-    """How long a field may be: in characters, or in half-width columns (cp932 bytes)."""
+    """How long a field may be, in characters and/or half-width columns (cp932 bytes: a
+    full-width character takes 2). 弥生会計 オンライン counts characters, the desktop columns."""
 
-    size: int
-    unit: Literal["characters", "columns"]
+    characters: int | None = None
+    columns: int | None = None
+
+    def fits(self, text: str) -> bool:
+        """Whether cp932-encodable `text` is within both limits."""
+        return (self.characters is None or len(text) <= self.characters) and (
+            self.columns is None or width(text) <= self.columns)
 
 
-ACCOUNT = Limit(12, "characters")
-SUB_ACCOUNT = Limit(15, "characters")
-SECTION = Limit(24, "columns")
-DESCRIPTION = Limit(64, "columns")
+ACCOUNT = Limit(characters=12, columns=24)
+SUB_ACCOUNT = Limit(characters=15, columns=24)
+SECTION = Limit(columns=24)
+DESCRIPTION = Limit(columns=64)
 
 
 def encodable(text: str) -> bool:
@@ -59,11 +64,6 @@ def width(text: str) -> int:
     return len(text.encode(ENCODING))
 
 
-def measure(text: str, limit: Limit) -> int:
-    """The length of `text` in the unit of `limit`."""
-    return len(text) if limit.unit == "characters" else width(text)
-
-
 class TextRules:
     """Applies the cp932 and length rules to the text of one voucher, naming it in errors."""
 
@@ -77,13 +77,15 @@ class TextRules:
         or TextTooLongError/TextTooWideError when settings do not ask to replace or truncate."""
         text = _CONTROL.sub(" ", text)
         text = "".join(self._encodable(char, text, field) for char in text)
-        if limit is None or measure(text, limit) <= limit.size:
+        if limit is None or limit.fits(text):
             return text
         if self.options.overlong == "truncate":
             return _truncated(text, limit)
-        error = TextTooLongError if limit.unit == "characters" else TextTooWideError
-        raise error(file=self.file, field=field, value=text, entry=self.entry,
-                    length=measure(text, limit), limit=limit.size)
+        if limit.characters is not None and len(text) > limit.characters:
+            raise TextTooLongError(file=self.file, field=field, value=text, entry=self.entry,
+                                   length=len(text), limit=limit.characters)
+        raise TextTooWideError(file=self.file, field=field, value=text, entry=self.entry,
+                               length=width(text), limit=limit.columns)
 
     def _encodable(self, char: str, text: str, field: str) -> str:
         if encodable(char):
@@ -100,7 +102,7 @@ class TextRules:
 def _truncated(text: str, limit: Limit) -> str:
     kept = ""
     for char in text:
-        if measure(kept + char, limit) > limit.size:
+        if not limit.fits(kept + char):
             break
         kept += char
     return kept
