@@ -130,8 +130,3 @@ def test_case_folder_is_complete(case: str) -> None:
     assert names <= {"close.json", "README.md", "settings.toml"}, f"unexpected files in {folder}"
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", case), "case folders are named in kebab-case ASCII"
 
-
-def test_every_snapshot_folder_is_a_case() -> None:
-    """A snapshot folder without a case folder is left over from a removed or renamed case."""
-    folders = {path.name for path in SNAPSHOT_ROOT.iterdir() if path.is_dir()} if SNAPSHOT_ROOT.is_dir() else set()
-    assert folders <= set(CASES)
