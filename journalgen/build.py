@@ -17,7 +17,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from journalgen.close import DailyClose
-from journalgen.errors import JournalgenError, OutputCollisionError, SettingsError, pydantic_problems
+from journalgen.errors import (
+    JournalgenError,
+    OutputCollisionError,
+    OutputNameError,
+    SettingsError,
+    pydantic_problems,
+)
 from journalgen.inputs import LoadedClose
 from journalgen.journal import Journal
 from journalgen.journalize import journalize
@@ -38,6 +44,11 @@ def target_options(target: Target, settings: Settings) -> Any:
         raise SettingsError(file="settings", problems=problems) from None
 
 
+def owned_by(target: str, file_name: str) -> bool:
+    """Whether `file_name` is named as `target`'s files must be: `<target>.…` or `<target>-…`."""
+    return file_name.startswith((f"{target}.", f"{target}-"))
+
+
 def render(journal: Journal, settings: Settings, targets: Iterable[str]) -> dict[str, bytes]:
     """Check the journal with each target and render it; {file name: bytes} over all targets."""
     outputs: dict[str, bytes] = {}
@@ -48,6 +59,8 @@ def render(journal: Journal, settings: Settings, targets: Iterable[str]) -> dict
         if target.check is not None:
             target.check(journal, settings, options)
         for file_name, data in target.render(journal, settings, options).items():
+            if not owned_by(name, file_name):
+                raise OutputNameError(target=name, name=file_name)
             if file_name in owners:
                 raise OutputCollisionError(first=owners[file_name], second=name, name=file_name)
             outputs[file_name], owners[file_name] = bytes(data), name
@@ -102,6 +115,18 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
     return written
 
 
+def remove_stale(directory: Path, targets: Iterable[str], kept: Iterable[str]) -> list[Path]:
+    """Delete files of `targets` in `directory` that this build did not render (a day once split
+    into `yayoi-import-1.csv` and `-2.csv` that now fits one file must not keep the old parts,
+    or they would be imported twice). Files of other targets are left alone."""
+    kept, removed = set(kept), []
+    for path in sorted(directory.iterdir()):
+        if path.is_file() and path.name not in kept and any(owned_by(t, path.name) for t in targets):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path
 ) -> list[StoreDayResult]:
@@ -115,7 +140,9 @@ def build_closes(
                 result.journal = journalize(item.close, settings, item.source)
                 outputs = render(result.journal, settings, targets)
                 day, store = item.close.store_day
-                result.written = write_atomically(out_dir / day.isoformat() / store, outputs)
+                directory = out_dir / day.isoformat() / store
+                result.written = write_atomically(directory, outputs)
+                remove_stale(directory, targets, outputs)
             except JournalgenError as error:
                 result.error = error
         results.append(result)

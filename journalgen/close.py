@@ -66,6 +66,11 @@ class TaxCategory(StrEnum):
     export = "export"
     out_of_scope = "out_of_scope"
 
+    @property
+    def rate(self) -> int:
+        """The consumption-tax rate in percent; 0 for categories that carry no tax."""
+        return {"standard_10": 10, "reduced_8": 8, "old_8": 8}.get(self.value, 0)
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -155,6 +155,11 @@ class DuplicateTargetError(JournalgenError):
     template = "two plugins register target {target}: {first} and {second}"
 
 
+class OutputNameError(JournalgenError):
+    code = "OUTPUT_NAME"
+    template = "target {target} renders {name}; a target's file names must start with {target}. or {target}-"
+
+
 class OutputCollisionError(JournalgenError):
     code = "OUTPUT_COLLISION"
     template = "targets {first} and {second} both render {name}"

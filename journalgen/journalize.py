@@ -18,7 +18,6 @@ from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
 
-TAX_RATES: dict[TaxCategory, int] = {TaxCategory.standard_10: 10, TaxCategory.reduced_8: 8, TaxCategory.old_8: 8}
 TAX_ORDER = {tax: index for index, tax in enumerate(TaxCategory)}
 PAYMENT_ORDER = {kind: index for index, kind in enumerate(PaymentKind)}
 
@@ -35,8 +34,7 @@ def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journ
 
 def compute_tax(amount: int, tax: TaxCategory, rounding: str) -> int:
     """The consumption tax inside a tax-inclusive `amount`, rounded as settings say."""
-    rate = TAX_RATES.get(tax, 0)
-    numerator, denominator = amount * rate, 100 + rate
+    numerator, denominator = amount * tax.rate, 100 + tax.rate
     if rounding == "ceil":
         return -(-numerator // denominator)
     if rounding == "round":

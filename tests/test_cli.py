@@ -104,3 +104,15 @@ def test_the_shipped_schema_agrees_with_the_models_on_sample_and_bad_input():
         bad = json.loads(json.dumps(close))
         bad["sales"][0][field] = value
         assert not validator.is_valid(bad), (field, value)
+
+
+def test_a_rebuild_removes_files_the_target_no_longer_renders_and_keeps_the_others(tmp_path):
+    day = tmp_path / "2025-01-10" / "0001"
+    day.mkdir(parents=True)
+    (day / "yayoi-import-2.csv").write_bytes(b"an old second part")
+    (day / "notes.txt").write_text("mine", encoding="utf-8")
+    result = invoke("build", "--date", "2025-01-10", "--target", "yayoi", "--target", "journal",
+                    "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in day.iterdir()) == [
+        "journal.csv", "journal.json", "notes.txt", "yayoi-import.csv", "yayoi-smart.json"]

@@ -3,6 +3,7 @@ entry-point group exactly as an installed third-party distribution would be."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import shutil
@@ -119,3 +120,19 @@ def test_build_returns_bytes_without_touching_disk(tmp_path, monkeypatch):
     assert sorted(outputs) == ["journal.csv", "journal.json"]
     assert outputs["journal.csv"].startswith("\ufeff日付".encode())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_target_must_prefix_its_file_names_with_its_name(monkeypatch):
+    from journalgen.errors import OutputNameError
+
+    build_module = importlib.import_module("journalgen.build")  # the package's `build` is the function
+
+    class Sloppy:
+        @hookspecs.hookimpl
+        def journalgen_register_targets(self, register):
+            register(Target(name="sloppy", summary="test", render=lambda journal, settings, options: {"out.csv": b""}))
+
+    monkeypatch.setattr(build_module, "installed_targets", lambda: Targets(_manager_with(Sloppy())))
+    close = DailyClose.model_validate_json((ROOT / "journalgen/sample/closes/2025-01-10_0001.json").read_bytes())
+    with pytest.raises(OutputNameError, match="must start with sloppy. or sloppy-"):
+        build_module.build(close, target="sloppy")

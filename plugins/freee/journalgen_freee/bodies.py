@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journalgen.journal import Journal
-from journalgen.journalize import TAX_RATES
 from journalgen.settings import Settings
 from journalgen_freee.grouping import (
     DealDraft,
@@ -92,7 +91,7 @@ def _detail_body(detail: Detail, masters: Masters, purchase: bool) -> dict[str, 
     if masters.options.detail_tags:
         body["tag_ids"] = [masters.id("tags", tag) for tag in masters.options.detail_tags]
     body["description"] = line.description
-    if line.tax in TAX_RATES:
+    if line.tax.rate:
         body["vat"] = detail.sign * line.tax_amount
     return body
 
