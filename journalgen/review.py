@@ -98,15 +98,14 @@ JA: dict[str, str] = {
     # command line
     "Reviewing the shipped sample data ({path}).": "同梱のサンプルデータ（{path}）をレビューします。",
     "No daily close in {path} for {date}{store}.": "{path} に {date}{store} の閉局データがありません。",
-    "✓ {where}: {path}": "✓ {where}: {path}",
     "No web browser found; open {path} yourself.": "ブラウザが見つかりません。{path} を開いてください。",
 }
 """Japanese for the page's English message ids (English is the id itself)."""
 
 
 def text(msgid: str, lang: Lang) -> str:
-    """`msgid` in `lang`; a missing translation falls back to the English id."""
-    return msgid if lang == "en" else JA.get(msgid, msgid)
+    """`msgid` in `lang`."""
+    return msgid if lang == "en" else JA[msgid]
 
 
 @dataclass(frozen=True)
@@ -180,18 +179,19 @@ def warnings(journal: Journal, settings: Settings, previews: list[TargetPreview]
     """What an accountant must look at: unregistered cash-movement reasons, a cash difference,
     a day outside the 当年会計期間, and every target that refuses the day."""
     close, accounts = journal.close, settings.accounts
+    booked_by = {source: entry for entry in journal.entries for source in entry.sources}
     found = []
-    for movement in close.cash_movements:
+    for index, movement in enumerate(close.cash_movements):
         if movement.amount and movement.reason not in settings.cash_movements:
-            inward = movement.direction == "in"
+            entry = booked_by[f"cash_movements[{index}]"]
             found.append(text(
                 "Unregistered reason “{reason}” ({direction} {amount}) was booked to {account}: register it under "
                 "[cash_movements] in the settings, or move it to the right account.", lang,
             ).format(
                 reason=movement.reason,
-                direction=text("Cash in" if inward else "Cash out", lang),
+                direction=text("Cash in" if movement.direction == "in" else "Cash out", lang),
                 amount=format_yen(movement.amount),
-                account=accounts.suspense_received if inward else accounts.suspense_paid,
+                account=next(line.account for line in entry.lines if line.account != accounts.cash),
             ))
     difference = close.cash_count.difference if close.cash_count else 0
     if difference < 0:
@@ -211,13 +211,17 @@ def warnings(journal: Journal, settings: Settings, previews: list[TargetPreview]
     return found
 
 
+RECONCILIATION_LABELS = {"cash in": "Cash in", "cash out": "Cash out", "cash difference": "Cash difference"}
+
+
 def reconciliation_label(row: ReconciliationRow, settings: Settings, lang: Lang) -> str:
     """A reconciliation row's `what` (`sales standard_10 cash`, `cash in` …) in words."""
     if row.what.startswith("sales "):
         _, tax, payment = row.what.split(" ")
         return " ".join((text("Sales", lang), settings.tax_labels[TaxCategory(tax)],
                          settings.payments[PaymentKind(payment)].label))
-    return text(row.what.capitalize(), lang)
+    label = RECONCILIATION_LABELS.get(row.what)
+    return text(label, lang) if label else row.what
 
 
 def readable(data: bytes) -> str:
@@ -311,7 +315,7 @@ def review(day, store_code, input_path, config, out_dir, lang, open_page) -> Non
         if item.close is None
         or (item.close.business_date == day and store_code in (None, item.close.store.code))
     ]
-    if not any(item.close for item in loaded):
+    if not loaded:
         store = f" {store_code}" if store_code else ""
         click.echo(text("No daily close in {path} for {date}{store}.", lang).format(
             path=input_path, date=day.isoformat(), store=store), err=True)
@@ -325,7 +329,7 @@ def review(day, store_code, input_path, config, out_dir, lang, open_page) -> Non
             click.echo(f"✗ {item.source}: [{error.code}] {error.message(lang)}", err=True)
             continue
         where = f"{day.isoformat()} {item.close.store.code} {item.close.store.name}"
-        click.echo(text("✓ {where}: {path}", lang).format(where=where, path=page))
+        click.echo(f"✓ {where}: {page}")
         if open_page and not open_in_browser(page):
             click.echo(text("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
     raise SystemExit(EXIT_FAILED if failed else EXIT_OK)

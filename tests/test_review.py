@@ -18,10 +18,10 @@ from journalgen.cli import SAMPLE_CLOSES, SAMPLE_SETTINGS, cli
 from journalgen.close import DailyClose
 from journalgen.i18n import format_yen
 from journalgen.inputs import parse_close, read_closes
-from journalgen.journal import Journal
+from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.reconcile import reconcile
-from journalgen.review import review_page
+from journalgen.review import review_page, text
 from journalgen.settings import Settings, load_settings
 
 SAMPLE_DAY = "2025-01-11"
@@ -210,6 +210,14 @@ def test_day_outside_the_fiscal_period_is_a_warning_and_each_refusal_shows():
     assert_totals_match(page, journal)
 
 
+def test_shortage_warning_and_every_entry_kind_has_a_japanese_name():
+    settings = load_settings(SAMPLE_SETTINGS)
+    journal = journalize(close_of_case("cash-shortage"), settings)
+    warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
+    assert warnings == ["現金が ￥500 不足しています（雑損失に計上）。"]
+    assert all(text(kind.value, "ja") != kind.value for kind in EntryKind)
+
+
 def test_day_without_entries():
     settings = load_settings(SAMPLE_SETTINGS)
     journal = journalize(close_of_case("zero-sales"), settings)
@@ -262,6 +270,15 @@ def test_review_of_a_day_without_a_close(tmp_path):
     assert result.exit_code == 1
     assert "No daily close in" in result.output and "2025-03-01" in result.output
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_review_reports_an_unreadable_input(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"business_date": "2025-01-10",', encoding="utf-8")
+    result = run("--date", "2025-01-10", "--input", str(broken), "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 1
+    assert f"✗ {broken}: [INPUT_JSON_SYNTAX]" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_review_with_broken_settings_is_a_usage_error(tmp_path):
