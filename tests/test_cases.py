@@ -111,7 +111,7 @@ def test_case(case: str, target: str, snapshot) -> None:
     snapshot = snapshot.use_extension(CaseFileSnapshot)
     differences = []
     for name, data in files.items():
-        if not snapshot(name=name) == data:
+        if snapshot(name=name) != data:
             differences.append(difference(SNAPSHOT_ROOT / case / name, data))
     if differences:
         pytest.fail(

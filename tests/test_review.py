@@ -178,8 +178,8 @@ def test_page_warns_about_unregistered_reasons_and_the_cash_difference():
     journal, settings = sample()
     warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
     assert warnings == [
-        "登録されていない入出金理由「雑費立替」（出金 ￥800）を仮払金に計上しました。"
-        "設定の [cash_movements] に登録するか、正しい科目に振り替えてください。",
+        ("登録されていない入出金理由「雑費立替」（出金 ￥800）を仮払金に計上しました。"
+         "設定の [cash_movements] に登録するか、正しい科目に振り替えてください。"),
         "現金が ￥50 過剰です（雑収入に計上）。",
     ]
 
