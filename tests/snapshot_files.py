@@ -10,6 +10,8 @@ file no test asserted fails a plain `pytest` (`--snapshot-update` deletes it). F
 name syrupy records for an assertion must be the name read back from the file's path; both
 are `test_case[<case>-<target>]`, the target being the start of the file name (targets name
 their files `<target>-…` or `<target>.…`, and refusals are `<target>.error.json`).
+The check runs on a plain `pytest` (and with `-k`); naming a test file on the command line
+turns it off, since syrupy relates snapshots to test files by name and this layout has none.
 """
 
 from __future__ import annotations
