@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from journalgen.close import PaymentKind, TaxCategory
 from journalgen.errors import Problem, SettingsError, pydantic_problems
@@ -165,6 +165,8 @@ class Settings(_Section):
         default=None, description="set for one run by `--fiscal-period`; not read from TOML"
     )
 
+    _directory: Path | None = PrivateAttr(default=None)
+
     @field_validator("payments", mode="before")
     @classmethod
     def _merge_payments(cls, given: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +191,11 @@ class Settings(_Section):
         if store is not None and store.fiscal_period is not None:
             return store.fiscal_period
         return self.company.fiscal_period
+
+    def resolve_path(self, path: Path) -> Path:
+        """`path` as written in the settings file: relative to that file's folder (to the working
+        directory for settings made in code)."""
+        return self._directory / path if self._directory is not None else Path(path)
 
     def target_section(self, name: str) -> dict[str, Any]:
         """The raw `[targets.NAME]` table, empty when absent."""
@@ -216,6 +223,8 @@ def load_settings(path: Path | None) -> Settings:
     if "fiscal_period_override" in data:
         raise refuse("fiscal_period_override", "", "set by --fiscal-period for one run, not in a settings file")
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise SettingsError(file=str(path), problems=pydantic_problems(exc)) from None
+    settings._directory = Path(path).parent
+    return settings

@@ -21,7 +21,7 @@ from journalgen.errors import MissingMasterError, OutOfFiscalPeriodError, Settin
 from journalgen.inputs import parse_close
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
-from journalgen.settings import CashReason, FiscalPeriod, Settings
+from journalgen.settings import CashReason, FiscalPeriod, Settings, load_settings
 
 STORE = Store(code="0001", name="サンプル食堂 本店")
 DAY = dt.date(2025, 1, 10)
@@ -315,6 +315,21 @@ def test_the_company_file_gives_ids(tmp_path):
     assert cash["details"][0]["account_item_id"] == 1000 and cash["details"][0]["item_id"] == 2000
     assert cash["details"][0]["section_id"] == 3000 and cash["payments"][0]["from_walletable_id"] == 4001
     assert requests.transfers[0]["from_walletable_id"] == 4002
+
+
+def test_a_relative_company_file_is_found_beside_the_settings_file(tmp_path, monkeypatch):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    company_file(folder, ("2025-01-01", "2025-12-31", False))
+    (folder / "settings.toml").write_text(
+        '[company]\nfiscal_period = { start = 2024-01-01, end = 2024-12-31 }\n'
+        '[targets.freee]\ncompany_file = "company.json"\n'
+        '[targets.freee.walletables]\n"普通預金" = "みずほ銀行"\n'
+        '[targets.freee.purchase_tax_codes]\nstandard_10 = 136\nreduced_8 = 163\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(Path("books/settings.toml"))
+    requests = bodies(sample("2025-01-10_0001.json"), settings)  # the file's open year, not the settings'
+    assert requests.company_id == 424242
 
 
 def test_settings_ids_win_over_the_company_file_and_company_ids_must_agree(tmp_path):

@@ -22,6 +22,7 @@ from journalgen_freee.grouping import (
     ref_base,
     sales_drafts,
 )
+from journalgen_freee.company import company_of
 from journalgen_freee.masters import Masters
 from journalgen_freee.options import FreeeOptions
 
@@ -42,7 +43,7 @@ class FreeeRequests:
 def build_requests(journal: Journal, settings: Settings, options: FreeeOptions) -> FreeeRequests:
     """Every deal and transfer body of `journal`. Raises FreeeMissingMasterError listing every
     freee id the day needs and neither the settings nor the company file give."""
-    masters = Masters(options)
+    masters = Masters(options, company_of(settings, options))
     base = ref_base(journal, options.ref_prefix)
     drafts = [
         *sales_drafts(journal, settings, options.sales_deals == "per_day", base),

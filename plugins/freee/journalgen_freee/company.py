@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, PositiveInt, ValidationError
 
-from journalgen.settings import FiscalPeriod
+from journalgen.settings import FiscalPeriod, Settings
 from journalgen_freee.errors import settings_error
-from journalgen_freee.options import Walletable, WalletableType
+from journalgen_freee.options import FreeeOptions, Walletable, WalletableType
 
 FIELD = "targets.freee.company_file"
 NOT_A_COMPANY = "not a saved freee company response (GET /api/1/companies/{{id}}?details=true): {error}"
@@ -78,6 +78,11 @@ class Company(_Read):
             if day in year.period:
                 return year.period
         return open_years[-1].period if open_years else None
+
+
+def company_of(settings: Settings, options: FreeeOptions) -> Company | None:
+    """The company file named in `[targets.freee]` (relative to the settings file), if any."""
+    return load_company(settings.resolve_path(options.company_file)) if options.company_file else None
 
 
 def load_company(path: Path) -> Company:

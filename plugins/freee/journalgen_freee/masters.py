@@ -7,7 +7,7 @@ A `Masters` lookup never fails on its own: it notes every name it could not reso
 from __future__ import annotations
 
 from journalgen.close import TaxCategory
-from journalgen_freee.company import Company, load_company
+from journalgen_freee.company import Company
 from journalgen_freee.errors import missing_master, settings_error
 from journalgen_freee.options import FreeeOptions, Walletable
 
@@ -18,9 +18,9 @@ PLACEHOLDER_ID = 1
 class Masters:
     """Name → id lookups for one store-day, remembering what is missing."""
 
-    def __init__(self, options: FreeeOptions):
+    def __init__(self, options: FreeeOptions, company: Company | None):
         self.options = options
-        self.company: Company | None = load_company(options.company_file) if options.company_file else None
+        self.company = company
         self.missing: list[tuple[str, str]] = []
 
     def _note(self, table: str, name: str) -> int:

@@ -12,7 +12,7 @@ from journalgen_freee.bodies import (
     build_requests,
     render_file,
 )
-from journalgen_freee.company import load_company
+from journalgen_freee.company import company_of
 from journalgen_freee.fiscal import check_freee_fiscal_period
 from journalgen_freee.options import FreeeOptions
 
@@ -21,14 +21,13 @@ def checked_requests(journal: Journal, settings: Settings, options: FreeeOptions
     """The day's bodies, after refusing a day outside the current fiscal period
     (OUT_OF_FISCAL_PERIOD, 当年会計期間外) or one whose freee ids are not all known
     (MISSING_MASTER, listing every missing name)."""
-    company = load_company(options.company_file) if options.company_file else None
-    check_freee_fiscal_period(journal, settings, company)
+    check(journal, settings, options)
     return build_requests(journal, settings, options)
 
 
 def check(journal: Journal, settings: Settings, options: FreeeOptions) -> None:
-    """The target's check: everything `checked_requests` refuses."""
-    checked_requests(journal, settings, options)
+    """Refuse a day outside the current fiscal period; `render` refuses missing masters."""
+    check_freee_fiscal_period(journal, settings, company_of(settings, options))
 
 
 def render(journal: Journal, settings: Settings, options: FreeeOptions) -> dict[str, bytes]:
