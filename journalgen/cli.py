@@ -15,15 +15,12 @@ import click
 from journalgen.build import StoreDayResult, build_closes, target_options
 from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.inputs import LoadedClose, read_closes
+from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
+from journalgen.review import review
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
-
-SAMPLE_DIR = Path(__file__).parent / "sample"
-SAMPLE_CLOSES = SAMPLE_DIR / "closes"
-SAMPLE_SETTINGS = SAMPLE_DIR / "settings.toml"
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -61,6 +58,9 @@ def _settings(config: Path | None, lang: Lang) -> Settings:
 @click.version_option(package_name="journalgen")
 def cli() -> None:
     """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
+
+
+cli.add_command(review)
 
 
 @cli.command()
@@ -174,7 +174,3 @@ def targets(as_json) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli()
-
-
-from journalgen.review import review  # noqa: E402
-cli.add_command(review)

@@ -12,7 +12,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictStr, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictStr,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 MAX_YEN = 10**12
@@ -70,6 +78,11 @@ class TaxCategory(StrEnum):
     def rate(self) -> int:
         """The consumption-tax rate in percent; 0 for categories that carry no tax."""
         return {"standard_10": 10, "reduced_8": 8, "old_8": 8}.get(self.value, 0)
+
+
+TAX_ORDER = {tax: index for index, tax in enumerate(TaxCategory)}
+PAYMENT_ORDER = {kind: index for index, kind in enumerate(PaymentKind)}
+"""The order sales lines, totals and reconciliation rows appear in."""
 
 
 class _Strict(BaseModel):

@@ -25,6 +25,10 @@ from journalgen.errors import (
 )
 
 INPUT_SUFFIXES = (".json", ".jsonl")
+SAMPLE_CLOSES = Path(__file__).parent / "sample" / "closes"
+"""The shipped sample store's closes: what `build` and `review` read with no `--input`."""
+SAMPLE_SETTINGS = Path(__file__).parent / "sample" / "settings.toml"
+"""The settings the sample is built with."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,21 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from journalgen.close import DailyClose, PaymentItem, PaymentKind, Sale, TaxCategory, Void
+from journalgen.close import (
+    PAYMENT_ORDER,
+    TAX_ORDER,
+    DailyClose,
+    PaymentItem,
+    PaymentKind,
+    Sale,
+    TaxCategory,
+    Void,
+)
 from journalgen.errors import Problem, SettingsError
 from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
-
-TAX_ORDER = {tax: index for index, tax in enumerate(TaxCategory)}
-PAYMENT_ORDER = {kind: index for index, kind in enumerate(PaymentKind)}
 
 
 def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journal:

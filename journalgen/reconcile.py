@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from journalgen.close import PAYMENT_ORDER, TAX_ORDER, PaymentKind, TaxCategory
 from journalgen.errors import UnbalancedEntryError, UnreconciledError
 from journalgen.journal import EntryKind, Journal
 
@@ -19,44 +20,62 @@ OUTWARD = (EntryKind.cash_out, EntryKind.transfer_out)
 
 @dataclass(frozen=True, slots=True)
 class ReconciliationRow:
-    """One register total beside the journal's total for the same thing."""
+    """One register total beside the journal's total for the same thing: `what` is `sales`
+    (for one `tax` × `payment`), `cash in`, `cash out` or `cash difference`."""
 
     what: str
     register: int
     journal: int
+    tax: TaxCategory | None = None
+    payment: PaymentKind | None = None
 
     @property
     def ok(self) -> bool:
         return self.register == self.journal
+
+    @property
+    def label(self) -> str:
+        """`sales standard_10 cash`, `cash in` …: the row in one line of text."""
+        return " ".join(part for part in (self.what, self.tax, self.payment) if part)
+
+
+_Key = tuple[str, TaxCategory | None, PaymentKind | None]
+ROW_ORDER = ("sales", "cash in", "cash out", "cash difference")
 
 
 def reconcile(journal: Journal) -> list[ReconciliationRow]:
     """Register totals vs journal totals: net sales and their tax per (tax category × payment
     kind), cash in, cash out, and the cash difference."""
     close = journal.close
-    register: Counter[str] = Counter()
-    booked: Counter[str] = Counter()
+    register: Counter[_Key] = Counter()
+    booked: Counter[_Key] = Counter()
     for sign, rows in ((1, close.sales), (-1, close.voids)):
         for row in rows:
-            register[f"sales {row.tax.value} {row.payment.value}"] += sign * row.amount
+            register["sales", row.tax, row.payment] += sign * row.amount
     for entry in journal.entries:
         if entry.kind in (EntryKind.sale, EntryKind.void):
             sign, side = (1, "credit") if entry.kind is EntryKind.sale else (-1, "debit")
             for line in entry.lines:
                 if line.side == side:
-                    booked[f"sales {line.tax.value} {line.payment.value}"] += sign * line.amount
+                    booked["sales", line.tax, line.payment] += sign * line.amount
         elif entry.kind in INWARD:
-            booked["cash in"] += entry.amount
+            booked["cash in", None, None] += entry.amount
         elif entry.kind in OUTWARD:
-            booked["cash out"] += entry.amount
+            booked["cash out", None, None] += entry.amount
         else:
-            booked["cash difference"] += entry.amount if entry.kind is EntryKind.overage else -entry.amount
+            booked["cash difference", None, None] += entry.amount if entry.kind is EntryKind.overage else -entry.amount
     for movement in close.cash_movements:
-        register["cash in" if movement.direction == "in" else "cash out"] += movement.amount
+        register["cash in" if movement.direction == "in" else "cash out", None, None] += movement.amount
     if close.cash_count is not None:
-        register["cash difference"] += close.cash_count.difference
-    keys = sorted(set(register) | set(booked))
-    return [ReconciliationRow(key, register[key], booked[key]) for key in keys]
+        register["cash difference", None, None] += close.cash_count.difference
+    keys = sorted(set(register) | set(booked), key=_row_order)
+    return [ReconciliationRow(what, register[what, tax, payment], booked[what, tax, payment], tax, payment)
+            for what, tax, payment in keys]
+
+
+def _row_order(key: _Key) -> tuple[int, int, int]:
+    what, tax, payment = key
+    return (ROW_ORDER.index(what), TAX_ORDER[tax] if tax else -1, PAYMENT_ORDER[payment] if payment else -1)
 
 
 def _source_amounts(journal: Journal) -> dict[str, int]:
@@ -94,5 +113,5 @@ def check_journal(journal: Journal) -> None:
     for row in reconcile(journal):
         if not row.ok:
             raise UnreconciledError(
-                file=file, detail=f"{row.what}: register {row.register} yen, journal {row.journal} yen"
+                file=file, detail=f"{row.label}: register {row.register} yen, journal {row.journal} yen"
             )

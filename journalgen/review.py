@@ -23,16 +23,15 @@ from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from journalgen.build import render, write_atomically
-from journalgen.close import PaymentKind, TaxCategory
+from journalgen.close import TAX_ORDER, TaxCategory
 from journalgen.errors import JournalgenError, OutOfFiscalPeriodError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen
-from journalgen.inputs import LoadedClose, read_closes
+from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journal import EntryKind, Journal, Line
-from journalgen.journalize import TAX_ORDER, journalize
+from journalgen.journalize import journalize
 from journalgen.reconcile import ReconciliationRow, reconcile
 from journalgen.settings import Settings, load_settings
 
-SAMPLE_DIR = Path(__file__).parent / "sample"
 PAGE_NAME = "review.html"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -215,13 +214,10 @@ RECONCILIATION_LABELS = {"cash in": "Cash in", "cash out": "Cash out", "cash dif
 
 
 def reconciliation_label(row: ReconciliationRow, settings: Settings, lang: Lang) -> str:
-    """A reconciliation row's `what` (`sales standard_10 cash`, `cash in` …) in words."""
-    if row.what.startswith("sales "):
-        _, tax, payment = row.what.split(" ")
-        return " ".join((text("Sales", lang), settings.tax_labels[TaxCategory(tax)],
-                         settings.payments[PaymentKind(payment)].label))
-    label = RECONCILIATION_LABELS.get(row.what)
-    return text(label, lang) if label else row.what
+    """A reconciliation row in words: `売上 課税売上10% 現金`, `入金` …"""
+    if row.tax is not None and row.payment is not None:
+        return " ".join((text("Sales", lang), settings.tax_labels[row.tax], settings.payments[row.payment].label))
+    return text(RECONCILIATION_LABELS[row.what], lang)
 
 
 def readable(data: bytes) -> str:
@@ -303,7 +299,7 @@ def review(day, store_code, input_path, config, out_dir, lang, open_page) -> Non
     lang = lang or default_lang()
     day = day.date()
     if input_path is None:
-        input_path, config = SAMPLE_DIR / "closes", config or SAMPLE_DIR / "settings.toml"
+        input_path, config = SAMPLE_CLOSES, config or SAMPLE_SETTINGS
         click.echo(text("Reviewing the shipped sample data ({path}).", lang).format(path=input_path))
     try:
         settings = load_settings(config)

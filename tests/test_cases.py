@@ -19,9 +19,8 @@ import pytest
 from snapshot_files import SNAPSHOT_ROOT, CaseFileSnapshot, param_id, target_of
 
 from journalgen.build import render
-from journalgen.cli import SAMPLE_SETTINGS
 from journalgen.errors import JournalgenError
-from journalgen.inputs import parse_close
+from journalgen.inputs import SAMPLE_SETTINGS, parse_close
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings

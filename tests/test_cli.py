@@ -11,7 +11,8 @@ from pathlib import Path
 import jsonschema
 from click.testing import CliRunner
 
-from journalgen.cli import SAMPLE_CLOSES, cli
+from journalgen.cli import cli
+from journalgen.inputs import SAMPLE_CLOSES
 from journalgen.schema import input_schema, input_schema_text
 
 ROOT = Path(__file__).parents[1]

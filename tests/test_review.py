@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from journalgen.cli import SAMPLE_CLOSES, SAMPLE_SETTINGS, cli
+from journalgen.cli import cli
 from journalgen.close import DailyClose
 from journalgen.i18n import format_yen
-from journalgen.inputs import parse_close, read_closes
+from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, parse_close, read_closes
 from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.reconcile import reconcile
