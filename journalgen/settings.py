@@ -106,7 +106,9 @@ class Naming(_Section):
     item: str = "【POS Regi】{{ payment_label }}"
     section: str = "{{ store.code }}:{{ store.name }}"
     sales_description: str = "{{ payment_label }} {{ tax_label }}"
-    void_description: str = "取消 伝票No.{{ receipt_no }}（{{ original_date }}分）"
+    void_description: str = (
+        "{{ '訂正' if reason == 'correction' else '取消' }} 伝票No.{{ receipt_no }}（{{ original_date }}分）"
+    )
     cash_movement_description: str = "{{ '入金' if direction == 'in' else '出金' }} {{ reason }}"
     cash_difference_description: str = "現金過不足 {{ '過剰' if difference > 0 else '不足' }}"
 
