@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from journalgen.build import render, write_atomically
 from journalgen.close import TAX_ORDER, TaxCategory
 from journalgen.errors import JournalgenError, OutOfFiscalPeriodError, SettingsError
-from journalgen.i18n import Lang, default_lang, format_yen
+from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journal import EntryKind, Journal, Line
 from journalgen.journalize import journalize
@@ -34,77 +34,6 @@ from journalgen.settings import Settings, load_settings
 
 PAGE_NAME = "review.html"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-JA: dict[str, str] = {
-    # page
-    "Review": "仕訳レビュー",
-    "Summary": "概要",
-    "Net sales (journal)": "純売上（仕訳）",
-    "Net sales (register)": "純売上（レジ）",
-    "Entries": "仕訳の数",
-    "Warnings": "警告",
-    "No warnings.": "警告はありません。",
-    "Journal": "仕訳帳",
-    "No.": "No.",
-    "Kind": "種類",
-    "Debit": "借方",
-    "Credit": "貸方",
-    "Account": "勘定科目",
-    "Tax category": "税区分",
-    "Amount": "金額",
-    "Tax": "税額",
-    "Item": "品目",
-    "Section": "部門",
-    "Description": "摘要",
-    "Total": "合計",
-    "No entries: nothing was booked this day.": "仕訳はありません（この日に計上するものはありません）。",
-    "Totals by account and tax category": "勘定科目・税区分別の合計",
-    "Reconciliation": "照合",
-    "Register totals against the journal, to the yen.": "レジの合計と仕訳の合計を1円単位で照合します。",
-    "What": "項目",
-    "Register": "レジ",
-    "Difference": "差額",
-    "Result": "結果",
-    "agrees": "一致",
-    "differs": "不一致",
-    "What each target receives": "各出力先に渡す内容",
-    "refused this day": "この日を受け付けません",
-    "no files": "出力ファイルなし",
-    "bytes": "バイト",
-    "Source": "入力",
-    # reconciliation rows
-    "Sales": "売上",
-    "Cash in": "入金",
-    "Cash out": "出金",
-    "Cash difference": "現金過不足",
-    # entry kinds
-    "sale": "売上",
-    "void": "取消",
-    "cash_in": "入金",
-    "cash_out": "出金",
-    "transfer_in": "入金（振替）",
-    "transfer_out": "出金（振替）",
-    "shortage": "現金不足",
-    "overage": "現金過剰",
-    # warnings
-    "Unregistered reason “{reason}” ({direction} {amount}) was booked to {account}: register it under "
-    "[cash_movements] in the settings, or move it to the right account.":
-        "登録されていない入出金理由「{reason}」（{direction} {amount}）を{account}に計上しました。"
-        "設定の [cash_movements] に登録するか、正しい科目に振り替えてください。",
-    "Cash shortage of {amount}, booked to {account}.": "現金が {amount} 不足しています（{account}に計上）。",
-    "Cash overage of {amount}, booked to {account}.": "現金が {amount} 過剰です（{account}に計上）。",
-    "Target {target} refused this day: {message}": "出力先 {target} はこの日を受け付けません: {message}",
-    # command line
-    "Reviewing the shipped sample data ({path}).": "同梱のサンプルデータ（{path}）をレビューします。",
-    "No daily close in {path} for {date}{store}.": "{path} に {date}{store} の閉局データがありません。",
-    "No web browser found; open {path} yourself.": "ブラウザが見つかりません。{path} を開いてください。",
-}
-"""Japanese for the page's English message ids (English is the id itself)."""
-
-
-def text(msgid: str, lang: Lang) -> str:
-    """`msgid` in `lang`."""
-    return msgid if lang == "en" else JA[msgid]
 
 
 @dataclass(frozen=True)
@@ -183,21 +112,21 @@ def warnings(journal: Journal, settings: Settings, previews: list[TargetPreview]
     for index, movement in enumerate(close.cash_movements):
         if movement.amount and movement.reason not in settings.cash_movements:
             entry = booked_by[f"cash_movements[{index}]"]
-            found.append(text(
+            found.append(translate(
                 "Unregistered reason “{reason}” ({direction} {amount}) was booked to {account}: register it under "
                 "[cash_movements] in the settings, or move it to the right account.", lang,
             ).format(
                 reason=movement.reason,
-                direction=text("Cash in" if movement.direction == "in" else "Cash out", lang),
+                direction=translate("Cash in" if movement.direction == "in" else "Cash out", lang),
                 amount=format_yen(movement.amount),
                 account=next(line.account for line in entry.lines if line.account != accounts.cash),
             ))
     difference = close.cash_count.difference if close.cash_count else 0
     if difference < 0:
-        found.append(text("Cash shortage of {amount}, booked to {account}.", lang).format(
+        found.append(translate("Cash shortage of {amount}, booked to {account}.", lang).format(
             amount=format_yen(-difference), account=accounts.shortage))
     elif difference > 0:
-        found.append(text("Cash overage of {amount}, booked to {account}.", lang).format(
+        found.append(translate("Cash overage of {amount}, booked to {account}.", lang).format(
             amount=format_yen(difference), account=accounts.overage))
     period = settings.fiscal_period_for(journal.store.code)
     if period is not None and journal.business_date not in period:
@@ -205,7 +134,7 @@ def warnings(journal: Journal, settings: Settings, previews: list[TargetPreview]
         found.append(outside.message(lang))
     for preview in previews:
         if preview.refusal is not None:
-            found.append(text("Target {target} refused this day: {message}", lang).format(
+            found.append(translate("Target {target} refused this day: {message}", lang).format(
                 target=preview.name, message=f"[{preview.refusal.code}] {preview.refusal.message(lang)}"))
     return found
 
@@ -216,8 +145,8 @@ RECONCILIATION_LABELS = {"cash in": "Cash in", "cash out": "Cash out", "cash dif
 def reconciliation_label(row: ReconciliationRow, settings: Settings, lang: Lang) -> str:
     """A reconciliation row in words: `売上 課税売上10% 現金`, `入金` …"""
     if row.tax is not None and row.payment is not None:
-        return " ".join((text("Sales", lang), settings.tax_labels[row.tax], settings.payments[row.payment].label))
-    return text(RECONCILIATION_LABELS[row.what], lang)
+        return " ".join((translate("Sales", lang), settings.tax_labels[row.tax], settings.payments[row.payment].label))
+    return translate(RECONCILIATION_LABELS[row.what], lang)
 
 
 def readable(data: bytes) -> str:
@@ -251,7 +180,7 @@ def review_page(journal: Journal, settings: Settings, lang: Lang = "ja") -> str:
     close = journal.close
     return _TEMPLATES.get_template(PAGE_NAME).render(
         lang=lang,
-        t=lambda msgid: text(msgid, lang),
+        t=lambda msgid: translate(msgid, lang),
         journal=journal,
         date_text=long_date(journal.business_date, lang),
         register_net_sales=sum(s.amount for s in close.sales) - sum(v.amount for v in close.voids),
@@ -300,7 +229,7 @@ def review(day, store_code, input_path, config, out_dir, lang, open_page) -> Non
     day = day.date()
     if input_path is None:
         input_path, config = SAMPLE_CLOSES, config or SAMPLE_SETTINGS
-        click.echo(text("Reviewing the shipped sample data ({path}).", lang).format(path=input_path))
+        click.echo(translate("Reviewing the shipped sample data ({path}).", lang).format(path=input_path))
     try:
         settings = load_settings(config)
     except SettingsError as error:
@@ -313,7 +242,7 @@ def review(day, store_code, input_path, config, out_dir, lang, open_page) -> Non
     ]
     if not loaded:
         store = f" {store_code}" if store_code else ""
-        click.echo(text("No daily close in {path} for {date}{store}.", lang).format(
+        click.echo(translate("No daily close in {path} for {date}{store}.", lang).format(
             path=input_path, date=day.isoformat(), store=store), err=True)
         raise SystemExit(EXIT_FAILED)
     failed = 0
@@ -327,5 +256,5 @@ def review(day, store_code, input_path, config, out_dir, lang, open_page) -> Non
         where = f"{day.isoformat()} {item.close.store.code} {item.close.store.name}"
         click.echo(f"✓ {where}: {page}")
         if open_page and not open_in_browser(page):
-            click.echo(text("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
+            click.echo(translate("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
     raise SystemExit(EXIT_FAILED if failed else EXIT_OK)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from journalgen.i18n import (
     format_yen,
     translate,
 )
+from journalgen.journal import EntryKind
+from journalgen.review import RECONCILIATION_LABELS
 
 CORE = Path(errors.__file__).parent
 # call name → position of the message id among its arguments
@@ -22,8 +25,12 @@ MESSAGE_ARGUMENT = {"translate": 0, "Problem": 2, "refuse": 2}
 
 
 def message_ids() -> set[str]:
-    """Message ids used in the core's source: templates, reasons and translate() calls."""
-    found = set(errors.PYDANTIC_REASONS.values())
+    """Message ids used in the core: error templates, reasons, translate() calls, the review
+    page's `t("…")` texts, entry kinds and reconciliation rows (both looked up by value)."""
+    found = set(errors.PYDANTIC_REASONS.values()) | {kind.value for kind in EntryKind}
+    found |= set(RECONCILIATION_LABELS.values())
+    for template in (CORE / "templates").glob("*.html"):
+        found |= set(re.findall(r"""\bt\(["']([^"']+)["']\)""", template.read_text(encoding="utf-8")))
     for path in CORE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and [

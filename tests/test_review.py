@@ -16,12 +16,12 @@ from click.testing import CliRunner
 
 from journalgen.cli import cli
 from journalgen.close import DailyClose
-from journalgen.i18n import format_yen
+from journalgen.i18n import format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, parse_close, read_closes
 from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.reconcile import reconcile
-from journalgen.review import review_page, text
+from journalgen.review import review_page
 from journalgen.settings import Settings, load_settings
 
 SAMPLE_DAY = "2025-01-11"
@@ -215,7 +215,7 @@ def test_shortage_warning_and_every_entry_kind_has_a_japanese_name():
     journal = journalize(close_of_case("cash-shortage"), settings)
     warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
     assert warnings == ["現金が ￥500 不足しています（雑損失に計上）。"]
-    assert all(text(kind.value, "ja") != kind.value for kind in EntryKind)
+    assert all(translate(kind.value, "ja") != kind.value for kind in EntryKind)
 
 
 def test_day_without_entries():
