@@ -41,7 +41,7 @@ def target_options(target: Target, settings: Settings) -> Any:
         return target.options.model_validate(section)
     except ValidationError as exc:
         problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc))
-        raise SettingsError(file="settings", problems=problems) from None
+        raise SettingsError(file=settings.file_name, problems=problems) from None
 
 
 def owned_by(target: str, file_name: str) -> bool:

@@ -74,7 +74,7 @@ class _Booker:
             )
         except ValueError as exc:
             problem = Problem(f"naming.{template_field}", template, "{error}", {"error": str(exc)})
-            raise SettingsError(file="settings", problems=(problem,)) from None
+            raise SettingsError(file=self.settings.file_name, problems=(problem,)) from None
 
     def tax_of(self, row: Sale | Void) -> int:
         if row.tax_amount is not None:

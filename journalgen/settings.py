@@ -175,7 +175,7 @@ class Settings(_Section):
         default=None, description="set for one run by `--fiscal-period`; not read from TOML"
     )
 
-    _directory: Path | None = PrivateAttr(default=None)
+    _file: Path | None = PrivateAttr(default=None)
 
     @field_validator("payments", mode="before")
     @classmethod
@@ -205,7 +205,12 @@ class Settings(_Section):
     def resolve_path(self, path: Path) -> Path:
         """`path` as written in the settings file: relative to that file's folder (to the working
         directory for settings made in code)."""
-        return self._directory / path if self._directory is not None else Path(path)
+        return self._file.parent / path if self._file is not None else Path(path)
+
+    @property
+    def file_name(self) -> str:
+        """The settings file these came from, for error messages (`settings` when made in code)."""
+        return str(self._file) if self._file is not None else "settings"
 
     def target_section(self, name: str) -> dict[str, Any]:
         """The raw `[targets.NAME]` table, empty when absent."""
@@ -236,5 +241,5 @@ def load_settings(path: Path | None) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise SettingsError(file=str(path), problems=pydantic_problems(exc)) from None
-    settings._directory = Path(path).parent
+    settings._file = Path(path)
     return settings

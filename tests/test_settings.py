@@ -66,3 +66,13 @@ def test_bad_settings_name_the_key_and_exit_2(tmp_path, text, field, value):
     assert result.exit_code == 2
     assert "[INVALID_SETTINGS]" in result.stderr and str(path) in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_target_section_names_the_settings_file_and_the_key(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("[targets.yayoi]\nsectoins = true\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--config", str(path), "--target", "yayoi",
+                                      "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"[INVALID_SETTINGS] {path}: the settings cannot be used" in result.stderr
+    assert "targets.yayoi.sectoins = true: unknown field" in result.stderr
