@@ -103,6 +103,8 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
     results = build_closes(loaded, settings, targets, out_dir)
     for result in results:
         _report(result, lang)
+    if start and end:
+        _report_missing_days(start, end, {item.close.business_date for item in loaded if item.close}, lang)
     failed = sum(1 for result in results if result.error)
     click.echo(translate("{built} store-days built, {failed} failed.", lang).format(
         built=len(results) - failed, failed=failed))
@@ -120,6 +122,16 @@ def _report(result: StoreDayResult, lang: Lang) -> None:
     files = ", ".join(path.name for path in result.written)
     click.echo(translate("✓ {where}: net sales {sales}, {entries} entries → {folder}/ ({files})", lang).format(
         where=where, sales=format_yen(journal.net_sales()), entries=len(journal.entries), folder=folder, files=files))
+
+
+def _report_missing_days(start: dt.date, end: dt.date, present: set[dt.date], lang: Lang) -> None:
+    """Name the days of a `--from/--to` range that have no close at all, so a re-send of a range
+    does not silently skip a day the register never exported."""
+    day = start
+    while day <= end:
+        if day not in present:
+            click.echo(translate("· {date}: no daily close in the input", lang).format(date=day.isoformat()))
+        day += dt.timedelta(days=1)
 
 
 @cli.command()

@@ -49,12 +49,14 @@ def test_same_input_gives_byte_identical_output(tmp_path):
     assert first == second and len(first) > 12
 
 
-def test_a_range_builds_only_its_days(tmp_path):
-    result = invoke("build", "--from", "2025-01-11", "--to", "2025-01-12", "--target", "journal",
+def test_a_range_builds_only_its_days_and_names_the_days_without_a_close(tmp_path):
+    result = invoke("build", "--from", "2025-01-11", "--to", "2025-01-16", "--target", "journal",
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12"]
-    assert "2 store-days built, 0 failed." in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
+    assert "4 store-days built, 0 failed." in result.output
+    assert [line for line in result.output.splitlines() if line.startswith("·")] == [
+        "· 2025-01-15: no daily close in the input", "· 2025-01-16: no daily close in the input"]
 
 
 def test_one_day_with_json_lines_input(tmp_path):
