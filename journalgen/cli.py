@@ -18,7 +18,7 @@ from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
-from journalgen.review import review
+from journalgen.review import open_in_browser, write_review_page
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
 
@@ -54,40 +54,55 @@ def _settings(config: Path | None, lang: Lang) -> Settings:
         _fail_usage(error, lang)
 
 
-@click.group()
-@click.version_option(package_name="journalgen")
-def cli() -> None:
-    """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
-
-
-cli.add_command(review)
-
-
-@cli.command()
-@click.option("--date", "day", type=DATE, help="Build this business day.")
-@click.option("--from", "start", type=DATE, help="First business day of a range.")
-@click.option("--to", "end", type=DATE, help="Last business day of a range.")
-@click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="A close (.json), a directory of them, or JSON Lines (.jsonl). Default: the shipped sample.")
-@config_option
-@click.option("--target", "targets", multiple=True, help="Target to render (repeatable). Default: [build] targets.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
-@click.option("--fiscal-period", help="Use this 当年会計期間 for this run: START..END (see README).")
-@lang_option
-def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, lang) -> None:
-    """Build journals into OUT/<date>/<store>/."""
-    lang = lang or default_lang()
-    if day and (start or end):
-        raise click.UsageError("--date cannot be combined with --from/--to")
+def _run_input(input_path: Path | None, config: Path | None, fiscal_period: str | None,
+               lang: Lang, announce: str) -> tuple[Path, Settings]:
+    """The input and settings of a run: the shipped sample (with its settings) when no input is
+    given, and the `--fiscal-period` override applied."""
     if input_path is None:
         input_path, config = SAMPLE_CLOSES, config or SAMPLE_SETTINGS
-        click.echo(translate("Building the shipped sample data ({path}).", lang).format(path=input_path))
+        click.echo(translate(announce, lang).format(path=input_path))
     settings = _settings(config, lang)
     if fiscal_period:
         try:
             settings = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse(fiscal_period)})
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--fiscal-period") from None
+    return input_path, settings
+
+
+fiscal_period_option = click.option(
+    "--fiscal-period", help="Use this 当年会計期間 for this run: START..END (see README)."
+)
+input_option = click.option(
+    "--input", "input_path", type=click.Path(path_type=Path),
+    help="A close (.json), a directory of them, or JSON Lines (.jsonl). Default: the shipped sample.",
+)
+out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+
+
+@click.group()
+@click.version_option(package_name="journalgen")
+def cli() -> None:
+    """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
+
+
+@cli.command()
+@click.option("--date", "day", type=DATE, help="Build this business day.")
+@click.option("--from", "start", type=DATE, help="First business day of a range.")
+@click.option("--to", "end", type=DATE, help="Last business day of a range.")
+@input_option
+@config_option
+@click.option("--target", "targets", multiple=True, help="Target to render (repeatable). Default: [build] targets.")
+@out_option
+@fiscal_period_option
+@lang_option
+def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, lang) -> None:
+    """Build journals into OUT/<date>/<store>/."""
+    lang = lang or default_lang()
+    if day and (start or end):
+        raise click.UsageError("--date cannot be combined with --from/--to")
+    input_path, settings = _run_input(input_path, config, fiscal_period, lang,
+                                      "Building the shipped sample data ({path}).")
     targets = list(targets) or list(settings.build.targets)
     try:
         for name in targets:
@@ -132,6 +147,45 @@ def _report_missing_days(start: dt.date, end: dt.date, present: set[dt.date], la
         if day not in present:
             click.echo(translate("· {date}: no daily close in the input", lang).format(date=day.isoformat()))
         day += dt.timedelta(days=1)
+
+
+@cli.command()
+@click.option("--date", "day", type=DATE, required=True, help="The business day to review.")
+@click.option("--store", "store_code", help="Only this store code. Default: every store of the day.")
+@input_option
+@config_option
+@out_option
+@fiscal_period_option
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Page language (default: from the locale).")
+@click.option("--open", "open_page", is_flag=True, help="Open each page in the web browser, when there is one.")
+def review(day, store_code, input_path, config, out_dir, fiscal_period, lang, open_page) -> None:
+    """Write OUT/<date>/<store>/review.html: the day's journal for an accountant to check."""
+    lang = lang or default_lang()
+    input_path, settings = _run_input(input_path, config, fiscal_period, lang,
+                                      "Reviewing the shipped sample data ({path}).")
+    loaded = [
+        item for item in read_closes(input_path)
+        if item.close is None or (item.close.business_date == day and store_code in (None, item.close.store.code))
+    ]
+    if not loaded:
+        store = f" {store_code}" if store_code else ""
+        click.echo(translate("No daily close in {path} for {date}{store}.", lang).format(
+            path=input_path, date=day.isoformat(), store=store), err=True)
+        raise SystemExit(EXIT_FAILED)
+    failed = 0
+    for item in loaded:
+        try:
+            if item.error is not None:
+                raise item.error
+            page = write_review_page(journalize(item.close, settings, item.source), settings, out_dir, lang)
+        except JournalgenError as error:
+            failed += 1
+            click.echo(f"✗ [{error.code}] {error.message(lang)}", err=True)
+            continue
+        click.echo(f"✓ {day.isoformat()} {item.close.store.code} {item.close.store.name}: {page}")
+        if open_page and not open_in_browser(page):
+            click.echo(translate("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
+    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""`journalgen review`: one self-contained HTML page per store-day, for an accountant to check a
+"""The review page (`journalgen review`): one self-contained HTML page per store-day, for an accountant to check a
 day before it reaches the books.
 
 The page shows the day's journal as a 仕訳帳, totals by account × tax category, the
@@ -18,22 +18,19 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
-import click
 from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from journalgen.build import render, write_atomically
 from journalgen.close import TAX_ORDER, TaxCategory
-from journalgen.errors import JournalgenError, OutOfFiscalPeriodError, SettingsError
-from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
+from journalgen.errors import JournalgenError, OutOfFiscalPeriodError
+from journalgen.fiscal import check_fiscal_period
+from journalgen.i18n import Lang, format_yen, translate
 from journalgen.journal import EntryKind, Journal, Line
-from journalgen.journalize import journalize
 from journalgen.reconcile import ReconciliationRow, reconcile
-from journalgen.settings import Settings, load_settings
+from journalgen.settings import Settings
 
 PAGE_NAME = "review.html"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -128,10 +125,13 @@ def warnings(journal: Journal, settings: Settings, previews: list[TargetPreview]
     elif difference > 0:
         found.append(translate("Cash overage of {amount}, booked to {account}.", lang).format(
             amount=format_yen(difference), account=accounts.overage))
+    refusals = [preview.refusal for preview in previews if preview.refusal is not None]
     period = settings.fiscal_period_for(journal.store.code)
-    if period is not None and journal.business_date not in period:
-        outside = OutOfFiscalPeriodError(date=journal.business_date.isoformat(), period=str(period))
-        found.append(outside.message(lang))
+    if period is not None and not any(refusal.code == OutOfFiscalPeriodError.code for refusal in refusals):
+        try:
+            check_fiscal_period(journal, period, "review")
+        except OutOfFiscalPeriodError as outside:
+            found.append(outside.message(lang))
     for preview in previews:
         if preview.refusal is not None:
             found.append(translate("Target {target} refused this day: {message}", lang).format(
@@ -204,57 +204,7 @@ def open_in_browser(page: Path) -> bool:
     return browser.open(page.resolve().as_uri())
 
 
-def _write_page(item: LoadedClose, settings: Settings, out_dir: Path, lang: Lang) -> Path:
-    """Journalize one loaded close and write its page; raises the JournalgenError that stops it."""
-    if item.error is not None:
-        raise item.error
-    journal = journalize(item.close, settings, item.source)
+def write_review_page(journal: Journal, settings: Settings, out_dir: Path, lang: Lang) -> Path:
+    """Write `OUT/<date>/<store>/review.html` atomically and return its path."""
     folder = out_dir / journal.business_date.isoformat() / journal.store.code
     return write_atomically(folder, {PAGE_NAME: review_page(journal, settings, lang).encode("utf-8")})[0]
-
-
-@click.command()
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
-              help="The business day to review (YYYY-MM-DD).")
-@click.option("--store", "store_code", help="Only this store code. Default: every store of the day.")
-@click.option("--input", "input_path", type=click.Path(path_type=Path),
-              help="A close (.json), a directory of them, or JSON Lines (.jsonl). Default: the shipped sample.")
-@click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
-@click.option("--lang", type=click.Choice(["ja", "en"]), help="Page language (default: from the locale).")
-@click.option("--open", "open_page", is_flag=True, help="Open each page in the web browser, when there is one.")
-def review(day, store_code, input_path, config, out_dir, lang, open_page) -> None:
-    """Write OUT/<date>/<store>/review.html: the day's journal for an accountant to check."""
-    lang = lang or default_lang()
-    day = day.date()
-    if input_path is None:
-        input_path, config = SAMPLE_CLOSES, config or SAMPLE_SETTINGS
-        click.echo(translate("Reviewing the shipped sample data ({path}).", lang).format(path=input_path))
-    try:
-        settings = load_settings(config)
-    except SettingsError as error:
-        click.echo(f"[{error.code}] {error.message(lang)}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
-    loaded = [
-        item for item in read_closes(input_path)
-        if item.close is None
-        or (item.close.business_date == day and store_code in (None, item.close.store.code))
-    ]
-    if not loaded:
-        store = f" {store_code}" if store_code else ""
-        click.echo(translate("No daily close in {path} for {date}{store}.", lang).format(
-            path=input_path, date=day.isoformat(), store=store), err=True)
-        raise SystemExit(EXIT_FAILED)
-    failed = 0
-    for item in loaded:
-        try:
-            page = _write_page(item, settings, out_dir, lang)
-        except JournalgenError as error:
-            failed += 1
-            click.echo(f"✗ {item.source}: [{error.code}] {error.message(lang)}", err=True)
-            continue
-        where = f"{day.isoformat()} {item.close.store.code} {item.close.store.name}"
-        click.echo(f"✓ {where}: {page}")
-        if open_page and not open_in_browser(page):
-            click.echo(translate("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
-    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)

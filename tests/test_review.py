@@ -22,7 +22,7 @@ from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.reconcile import reconcile
 from journalgen.review import review_page
-from journalgen.settings import Settings, load_settings
+from journalgen.settings import BuildOptions, Settings, load_settings
 
 SAMPLE_DAY = "2025-01-11"
 """The sample day with the most to review: voids, an unregistered reason, a cash overage."""
@@ -203,11 +203,29 @@ def test_day_outside_the_fiscal_period_is_a_warning_and_each_refusal_shows():
     journal = journalize(close_of_case("outside-fiscal-period"), settings)
     page = parse(review_page(journal, settings, "ja"))
     warnings = [item.text for item in page.find_all(data_warning=None)]
-    assert warnings[0] == "当年会計期間外: 営業日 2024-12-28 は当年会計期間 2025-01-01..2025-12-31 に含まれません"
     assert [item.attrs["data_refusal"] for item in page.find_all(data_refusal=None)] == [
         "OUT_OF_FISCAL_PERIOD", "OUT_OF_FISCAL_PERIOD"]
-    assert any(warning.startswith("出力先 freee はこの日を受け付けません: [OUT_OF_FISCAL_PERIOD]") for warning in warnings)
+    # said once per refusing target, not a third time by the page itself
+    assert [warning.split(": [")[0] for warning in warnings] == [
+        "出力先 freee はこの日を受け付けません", "出力先 yayoi はこの日を受け付けません"]
+    assert all("当年会計期間外: 営業日 2024-12-28 は当年会計期間 2025-01-01..2025-12-31 に含まれません" in w
+               for w in warnings)
     assert_totals_match(page, journal)
+
+
+def test_out_of_period_is_warned_even_when_no_target_checks_it():
+    settings = load_settings(SAMPLE_SETTINGS).model_copy(update={"build": BuildOptions(targets=("journal",))})
+    journal = journalize(close_of_case("outside-fiscal-period"), settings)
+    warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
+    assert warnings == ["当年会計期間外: 営業日 2024-12-28 は当年会計期間 2025-01-01..2025-12-31 に含まれません"]
+
+
+def test_review_takes_the_runs_fiscal_period(tmp_path):
+    result = run("--date", "2025-01-10", "--store", "0002", "--fiscal-period", "2024-01-01..2024-12-31",
+                 "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "2025-01-10" / "0002" / "review.html").read_text(encoding="utf-8")
+    assert html.count("OUT_OF_FISCAL_PERIOD") >= 2 and "2024-01-01..2024-12-31" in html
 
 
 def test_shortage_warning_and_every_entry_kind_has_a_japanese_name():
@@ -277,7 +295,7 @@ def test_review_reports_an_unreadable_input(tmp_path):
     broken.write_text('{"business_date": "2025-01-10",', encoding="utf-8")
     result = run("--date", "2025-01-10", "--input", str(broken), "--out", str(tmp_path / "out"), "--lang", "en")
     assert result.exit_code == 1
-    assert f"✗ {broken}: [INPUT_JSON_SYNTAX]" in result.output
+    assert f"✗ [INPUT_JSON_SYNTAX] {broken}: line 1" in result.output
     assert not (tmp_path / "out").exists()
 
 
