@@ -143,7 +143,7 @@ RECONCILIATION_LABELS = {"cash in": "Cash in", "cash out": "Cash out", "cash dif
 
 
 def reconciliation_label(row: ReconciliationRow, settings: Settings, lang: Lang) -> str:
-    """A reconciliation row in words: `売上 課税売上10% 現金`, `入金` …"""
+    """A reconciliation row in words: `売上 課税10% 現金`, `入金` …"""
     if row.tax is not None and row.payment is not None:
         return " ".join((translate("Sales", lang), settings.tax_labels[row.tax], settings.payments[row.payment].label))
     return translate(RECONCILIATION_LABELS[row.what], lang)

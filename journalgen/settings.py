@@ -149,13 +149,15 @@ DEFAULT_PAYMENTS: dict[PaymentKind, PaymentBooking] = {
 }
 
 DEFAULT_TAX_LABELS: dict[TaxCategory, str] = {
-    TaxCategory.standard_10: "課税売上10%",
-    TaxCategory.reduced_8: "課税売上8%(軽)",
-    TaxCategory.old_8: "課税売上8%",
-    TaxCategory.non_taxable: "非課売上",
-    TaxCategory.export: "輸出売上",
+    TaxCategory.standard_10: "課税10%",
+    TaxCategory.reduced_8: "軽減8%",
+    TaxCategory.old_8: "旧8%",
+    TaxCategory.non_taxable: "非課税",
+    TaxCategory.export: "輸出免税",
     TaxCategory.out_of_scope: "対象外",
 }
+"""Neutral names: the same category labels a sale and an expense (消耗品費 at 10% is 課税10%,
+not 課税売上10%); each target writes its own sales- or purchase-side 税区分."""
 
 
 class Settings(_Section):
