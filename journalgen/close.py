@@ -13,12 +13,14 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     Strict,
     StrictStr,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -48,6 +50,29 @@ def _iso_date(value: object) -> object:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A calendar date written `YYYY-MM-DD` (a number is refused, not read as a timestamp)."""
+
+
+def _tax_fits_the_amount(tax_amount: int | None, info: ValidationInfo) -> int | None:
+    """The register's tax is part of the tax-inclusive amount, and a category without tax has
+    none: no target may book tax the amount cannot hold, nor drop tax another target keeps."""
+    tax, amount = info.data.get("tax"), info.data.get("amount")
+    if not tax_amount or tax is None or amount is None:
+        return tax_amount
+    if not tax.rate:
+        raise PydanticCustomError(
+            "tax_amount_untaxed", "must be 0 or left out: {tax} carries no consumption tax", {"tax": tax.value}
+        )
+    if tax_amount > amount:
+        raise PydanticCustomError(
+            "tax_amount_over_amount",
+            "must not exceed amount ({amount} yen): the tax is part of the tax-inclusive amount",
+            {"amount": amount},
+        )
+    return tax_amount
+
+
+RegisterTax = Annotated[Yen | None, AfterValidator(_tax_fits_the_amount)]
+"""The register's own tax on a row's `amount` (validated after `tax` and `amount`)."""
 
 
 class PaymentKind(StrEnum):
@@ -120,7 +145,7 @@ class Sale(_Strict):
     payment_item: PaymentItem | None = None
     tax: TaxCategory
     amount: Yen
-    tax_amount: Yen | None = Field(
+    tax_amount: RegisterTax = Field(
         default=None, description="The register's own tax on `amount`; computed when absent"
     )
 
@@ -135,7 +160,7 @@ class Void(_Strict):
     payment_item: PaymentItem | None = None
     tax: TaxCategory
     amount: Yen
-    tax_amount: Yen | None = None
+    tax_amount: RegisterTax = None
 
 
 class CashMovement(_Strict):

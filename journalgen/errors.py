@@ -183,6 +183,8 @@ PYDANTIC_REASONS: dict[str, str] = {
     "string_type": "must be a string",
     "string_too_short": "must not be empty",
     "string_pattern_mismatch": "must match the pattern {pattern}",
+    "tax_amount_untaxed": "must be 0 or left out: {tax} carries no consumption tax",
+    "tax_amount_over_amount": "must not exceed amount ({amount} yen): the tax is part of the tax-inclusive amount",
     "payment_item_id_number": (
         "must be a string of digits in quotes: as a number, leading zeros would be lost"
     ),

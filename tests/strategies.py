@@ -29,10 +29,10 @@ payment_items = st.none() | st.builds(
 
 @st.composite
 def sales(draw: st.DrawFn) -> Sale:
-    amount = draw(yen)
-    tax_amount = draw(st.none() | st.integers(0, amount // 10))
+    amount, tax = draw(yen), draw(st.sampled_from(TaxCategory))
+    tax_amount = draw(st.none() | st.integers(0, amount // 10 if tax.rate else 0))
     return Sale(payment=draw(st.sampled_from(PaymentKind)), payment_item=draw(payment_items),
-                tax=draw(st.sampled_from(TaxCategory)), amount=amount, tax_amount=tax_amount)
+                tax=tax, amount=amount, tax_amount=tax_amount)
 
 
 @st.composite

@@ -60,6 +60,8 @@ BAD_INPUTS = [
      "1000000000001", "INPUT_INVALID"),
     ("item-id-number", bad_close(sales__1__payment_item__id=1000001), "sales[1].payment_item.id",
      "1000001", "INPUT_INVALID"),
+    ("tax-over-amount", bad_close(sales__0__tax_amount=5000), "sales[0].tax_amount", "5000", "INPUT_INVALID"),
+    ("tax-on-untaxed", bad_close(voids__0__tax="non_taxable"), "voids[0].tax_amount", "100", "INPUT_INVALID"),
     ("impossible-date", bad_close(business_date="2025-02-30"), "business_date", '"2025-02-30"', "INPUT_INVALID"),
     ("missing-store-code", bad_close(store__code=DELETE), "store.code", "(missing)", "INPUT_INVALID"),
 ]
@@ -70,6 +72,8 @@ REASONS = {  # what each case's message must say, in Japanese and English
     "amount-negative": ("マイナス", "negative"),
     "impossible-date": ("存在する日付", "real calendar date"),
     "unknown-field": ("未知の項目", "unknown field"),
+    "tax-over-amount": ("税込金額の内数", "part of the tax-inclusive amount"),
+    "tax-on-untaxed": ("non_taxable には消費税がかかりません", "non_taxable carries no consumption tax"),
     "not-utf8": ("UTF-8 ではありません", "not UTF-8"),
     "malformed-json": ("JSON として読めません", "not valid JSON"),
 }
