@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,10 @@ from journalgen.naming import compile_template
 
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Name = Annotated[str, Field(min_length=1)]
+"""An account name, label or other name a line is booked under: never empty."""
 
 
 class FiscalPeriod(_Section):
@@ -52,10 +56,14 @@ class FiscalPeriod(_Section):
     @classmethod
     def parse(cls, text: str) -> FiscalPeriod:
         """Read `START..END` (ISO dates), the form the CLI's `--fiscal-period` takes."""
-        start, sep, end = text.partition("..")
-        if not sep:
-            raise ValueError(f"expected START..END, got {text!r}")
-        return cls(start=dt.date.fromisoformat(start.strip()), end=dt.date.fromisoformat(end.strip()))
+        start, sep, end = (part.strip() for part in text.partition(".."))
+        try:
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        except ValueError:
+            raise ValueError(f"expected START..END as YYYY-MM-DD..YYYY-MM-DD, got {text!r}") from None
+        if not sep or last < first:
+            raise ValueError(f"expected START..END with END not before START, got {text!r}")
+        return cls(start=first, end=last)
 
 
 class Company(_Section):
@@ -72,20 +80,20 @@ class StoreOverrides(_Section):
 class Accounts(_Section):
     """Account names (勘定科目) the neutral journal books to."""
 
-    sales: str = "売上高"
-    cash: str = "現金"
-    receivable: str = "売掛金"
-    suspense_paid: str = "仮払金"
-    suspense_received: str = "仮受金"
-    shortage: str = "雑損失"
-    overage: str = "雑収入"
+    sales: Name = "売上高"
+    cash: Name = "現金"
+    receivable: Name = "売掛金"
+    suspense_paid: Name = "仮払金"
+    suspense_received: Name = "仮受金"
+    shortage: Name = "雑損失"
+    overage: Name = "雑収入"
 
 
 class PaymentBooking(_Section):
     """How one payment kind is named and which account its sales are debited to."""
 
-    label: str
-    account: str
+    label: Name
+    account: Name
 
 
 class CashReason(_Section):
@@ -95,7 +103,7 @@ class CashReason(_Section):
     moving between the register and the bank, not income or expense.
     """
 
-    account: str
+    account: Name
     tax: TaxCategory = TaxCategory.out_of_scope
     transfer: bool = False
 
@@ -133,20 +141,28 @@ class BuildOptions(_Section):
     targets: tuple[str, ...] = ("journal",)
 
 
-DEFAULT_PAYMENTS: dict[PaymentKind, PaymentBooking] = {
-    kind: PaymentBooking(label=label, account="現金" if kind is PaymentKind.cash else "売掛金")
-    for kind, label in {
-        PaymentKind.cash: "現金",
-        PaymentKind.credit: "クレジット",
-        PaymentKind.qr: "QR決済",
-        PaymentKind.emoney: "電子マネー",
-        PaymentKind.gift_change: "商品券(釣りあり)",
-        PaymentKind.gift_no_change: "商品券(釣りなし)",
-        PaymentKind.on_account: "掛売",
-        PaymentKind.uncollected: "未回収",
-        PaymentKind.points: "ポイント",
-    }.items()
+PAYMENT_LABELS: dict[PaymentKind, str] = {
+    PaymentKind.cash: "現金",
+    PaymentKind.credit: "クレジット",
+    PaymentKind.qr: "QR決済",
+    PaymentKind.emoney: "電子マネー",
+    PaymentKind.gift_change: "商品券(釣りあり)",
+    PaymentKind.gift_no_change: "商品券(釣りなし)",
+    PaymentKind.on_account: "掛売",
+    PaymentKind.uncollected: "未回収",
+    PaymentKind.points: "ポイント",
 }
+"""The default label of each payment kind (the `{payment label}` of 品目 `【POS Regi】現金`)."""
+
+
+def default_payments(accounts: Accounts) -> dict[PaymentKind, PaymentBooking]:
+    """Each payment kind with its default label, debited to `accounts.cash` for cash and to
+    `accounts.receivable` for every other kind (settled later, against the payout)."""
+    return {
+        kind: PaymentBooking(label=label, account=accounts.cash if kind is PaymentKind.cash else accounts.receivable)
+        for kind, label in PAYMENT_LABELS.items()
+    }
+
 
 DEFAULT_TAX_LABELS: dict[TaxCategory, str] = {
     TaxCategory.standard_10: "課税10%",
@@ -166,7 +182,7 @@ class Settings(_Section):
     company: Company = Company()
     stores: dict[str, StoreOverrides] = {}
     accounts: Accounts = Accounts()
-    payments: dict[PaymentKind, PaymentBooking] = DEFAULT_PAYMENTS
+    payments: dict[PaymentKind, PaymentBooking] = default_payments(Accounts())
     tax_labels: dict[TaxCategory, str] = DEFAULT_TAX_LABELS
     naming: Naming = Naming()
     journal: JournalOptions = JournalOptions()
@@ -179,20 +195,31 @@ class Settings(_Section):
 
     _file: Path | None = PrivateAttr(default=None)
 
-    @field_validator("payments", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _merge_payments(cls, given: dict[str, Any]) -> dict[str, Any]:
-        merged = {kind.value: booking.model_dump() for kind, booking in DEFAULT_PAYMENTS.items()}
-        for kind, booking in given.items():
-            if isinstance(booking, dict) and kind in merged:
-                merged[kind] = {**merged[kind], **booking}
-            else:
-                merged[kind] = booking
-        return merged
+    def _merge_payments(cls, data: Any) -> Any:
+        """Lay `[payments.KIND]` over the defaults, whose accounts follow `[accounts]`: a kind
+        given only a label still books to the `cash` or `receivable` account named there."""
+        if not isinstance(data, dict) or not isinstance(data.get("payments", {}), dict):
+            return data
+        try:
+            accounts = Accounts.model_validate(data.get("accounts", {}))
+        except ValidationError:
+            return data  # the field's own validation reports what is wrong with [accounts]
+        merged: dict[str, Any] = {kind.value: booking.model_dump()
+                                  for kind, booking in default_payments(accounts).items()}
+        for kind, booking in data.get("payments", {}).items():
+            kind = getattr(kind, "value", kind)
+            if isinstance(booking, PaymentBooking):
+                booking = booking.model_dump()
+            merged[kind] = {**merged[kind], **booking} if isinstance(booking, dict) and kind in merged else booking
+        return {**data, "payments": merged}
 
     @field_validator("tax_labels", mode="before")
     @classmethod
-    def _merge_tax_labels(cls, given: dict[str, Any]) -> dict[str, Any]:
+    def _merge_tax_labels(cls, given: Any) -> Any:
+        if not isinstance(given, dict):
+            return given
         return {**{k.value: v for k, v in DEFAULT_TAX_LABELS.items()}, **given}
 
     def fiscal_period_for(self, store_code: str) -> FiscalPeriod | None:

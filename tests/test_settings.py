@@ -41,6 +41,17 @@ def test_defaults_need_no_file():
     assert settings.payments["cash"].account == "現金" and settings.payments["qr"].account == "売掛金"
 
 
+def test_payment_accounts_follow_the_accounts_section_unless_a_kind_names_its_own():
+    settings = Settings.model_validate({
+        "accounts": {"cash": "小口現金", "receivable": "未収入金"},
+        "payments": {"qr": {"label": "PayPay"}, "points": {"account": "ポイント未収金"}},
+    })
+    assert settings.payments["cash"].account == "小口現金"
+    assert settings.payments["credit"].account == "未収入金"
+    assert (settings.payments["qr"].label, settings.payments["qr"].account) == ("PayPay", "未収入金")
+    assert (settings.payments["points"].label, settings.payments["points"].account) == ("ポイント", "ポイント未収金")
+
+
 def test_a_run_can_name_its_fiscal_period():
     settings = Settings(company={"fiscal_period": {"start": "2025-01-01", "end": "2025-12-31"}})
     override = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse("2024-01-01..2024-12-31")})
@@ -54,6 +65,10 @@ def test_a_run_can_name_its_fiscal_period():
     ("[naming]\nitem = '{{ payment_label '\n", "naming.item", ""),
     ("fiscal_period_override = { start = 2025-01-01, end = 2025-12-31 }\n", "fiscal_period_override", ""),
     ("[company\n", "", ""),
+    ('payments = "x"\n', "payments", '"x"'),
+    ("tax_labels = 1\n", "tax_labels", "1"),
+    ('[accounts]\ncash = ""\n', "accounts.cash", '""'),
+    ('[cash_movements."両替"]\naccount = ""\n', "cash_movements.両替.account", '""'),
 ])
 def test_bad_settings_name_the_key_and_exit_2(tmp_path, text, field, value):
     path = tmp_path / "settings.toml"
