@@ -88,6 +88,7 @@ class StoreDayResult:
     close: DailyClose | None = None
     journal: Journal | None = None
     written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     error: JournalgenError | None = None
 
 
@@ -95,11 +96,14 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
     """Write every output into `directory`, all or nothing: each goes to a temporary file in the
     same directory first, and only when all are written are they renamed into place."""
     directory.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
     staged: list[tuple[str, Path]] = []
     try:
         for file_name, data in outputs.items():
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{file_name}.", suffix=".tmp")
             staged.append((file_name, Path(temporary)))
+            os.fchmod(handle, 0o666 & ~umask)  # as open() would create it, not mkstemp's owner-only 600
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
                 stream.flush()
@@ -115,11 +119,15 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
     return written
 
 
-def remove_stale(directory: Path, targets: Iterable[str], kept: Iterable[str]) -> list[Path]:
-    """Delete files of `targets` in `directory` that this build did not render (a day once split
-    into `yayoi-import-1.csv` and `-2.csv` that now fits one file must not keep the old parts,
-    or they would be imported twice). Files of other targets are left alone."""
-    kept, removed = set(kept), []
+def remove_stale(directory: Path, kept: Iterable[str]) -> list[Path]:
+    """Delete the files of every installed target in `directory` that are not in `kept`, so a
+    store-day's folder holds only what its latest build rendered: no part of a day once split
+    into `yayoi-import-1.csv` and `-2.csv`, no file rendered from an earlier close or for a
+    target this build did not run, nothing importable for a day this build refused. Files that
+    belong to no target (notes, the review page) are left alone."""
+    if not directory.is_dir():
+        return []
+    kept, targets, removed = set(kept), installed_targets().names(), []
     for path in sorted(directory.iterdir()):
         if path.is_file() and path.name not in kept and any(owned_by(t, path.name) for t in targets):
             path.unlink()
@@ -131,19 +139,22 @@ def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path
 ) -> list[StoreDayResult]:
     """Build every loaded close into `out_dir/<date>/<store>/`; an input error or a refused
-    store-day becomes a failed result and the rest still build."""
+    store-day becomes a failed result and the rest still build. A refused store-day keeps no
+    target file of an earlier build (see `remove_stale`)."""
     results = []
     for item in loaded:
         result = StoreDayResult(source=item.source, close=item.close, error=item.error)
-        if item.error is None and item.close is not None:
+        if item.close is not None:
+            day, store = item.close.store_day
+            directory = out_dir / day.isoformat() / store
+            outputs: dict[str, bytes] = {}
             try:
-                result.journal = journalize(item.close, settings, item.source)
-                outputs = render(result.journal, settings, targets)
-                day, store = item.close.store_day
-                directory = out_dir / day.isoformat() / store
-                result.written = write_atomically(directory, outputs)
-                remove_stale(directory, targets, outputs)
+                if item.error is None:
+                    result.journal = journalize(item.close, settings, item.source)
+                    outputs = render(result.journal, settings, targets)
+                    result.written = write_atomically(directory, outputs)
             except JournalgenError as error:
                 result.error = error
+            result.removed = remove_stale(directory, outputs if result.error is None else ())
         results.append(result)
     return results

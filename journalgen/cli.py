@@ -11,8 +11,10 @@ import json
 from pathlib import Path
 
 import click
+from pydantic import TypeAdapter, ValidationError
 
 from journalgen.build import StoreDayResult, build_closes, target_options
+from journalgen.close import IsoDate
 from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
@@ -32,11 +34,12 @@ class _DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
+            return IsoDateText.validate_python(value)
+        except ValidationError:
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
 
+IsoDateText = TypeAdapter(IsoDate)
 DATE = _DateType()
 lang_option = click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language (default: from the locale).")
 config_option = click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
@@ -109,11 +112,13 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
             target_options(installed_targets().get(name), settings)
     except JournalgenError as error:
         _fail_usage(error, lang)
+    if start and end and end < start:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     first, last = (day, day) if day else (start or dt.date.min, end or dt.date.max)
     loaded = [item for item in read_closes(input_path) if item.close is None or first <= item.close.business_date <= last]
     if not loaded:
-        click.echo(translate("No daily close in {path} for {first}..{last}.", lang).format(
-            path=input_path, first=first, last=last), err=True)
+        days = str(day) if day else f"{start or ''}..{end or ''}"
+        click.echo(translate("No daily close in {path} for {days}.", lang).format(path=input_path, days=days), err=True)
         raise SystemExit(EXIT_FAILED)
     results = build_closes(loaded, settings, targets, out_dir)
     for result in results:
@@ -121,22 +126,27 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
     if start and end:
         _report_missing_days(start, end, {item.close.business_date for item in loaded if item.close}, lang)
     failed = sum(1 for result in results if result.error)
-    click.echo(translate("{built} store-days built, {failed} failed.", lang).format(
+    click.echo(translate("Store-days: {built} built, {failed} failed.", lang).format(
         built=len(results) - failed, failed=failed))
     raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
 
 
 def _report(result: StoreDayResult, lang: Lang) -> None:
-    if result.error is not None:
+    failed = result.error is not None
+    if failed:
         where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
         click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
-        return
-    where = f"{result.close.business_date.isoformat()} {result.close.store.code} {result.close.store.name}"
-    journal = result.journal
-    folder = result.written[0].parent if result.written else ""
-    files = ", ".join(path.name for path in result.written)
-    click.echo(translate("✓ {where}: net sales {sales}, {entries} entries → {folder}/ ({files})", lang).format(
-        where=where, sales=format_yen(journal.net_sales()), entries=len(journal.entries), folder=folder, files=files))
+    else:
+        where = f"{result.close.business_date.isoformat()} {result.close.store.code} {result.close.store.name}"
+        journal = result.journal
+        folder = result.written[0].parent if result.written else ""
+        files = ", ".join(path.name for path in result.written)
+        click.echo(translate("✓ {where}: net sales {sales}, entries: {entries} → {folder}/ ({files})", lang).format(
+            where=where, sales=format_yen(journal.net_sales()), entries=len(journal.entries), folder=folder,
+            files=files))
+    if result.removed:
+        click.echo(translate("  removed files of an earlier build of this store-day: {files}", lang).format(
+            files=", ".join(path.name for path in result.removed)), err=failed)
 
 
 def _report_missing_days(start: dt.date, end: dt.date, present: set[dt.date], lang: Lang) -> None:

@@ -33,7 +33,7 @@ def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_
     result = subprocess.run([sys.executable, "-m", "journalgen", "build"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "純売上 ￥102,220" in result.stdout and "6 店舗日を作成、0 件失敗。" in result.stdout
+    assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 6 件、失敗 0 件。" in result.stdout
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted(SAMPLE_DAYS)
     for day, stores in SAMPLE_DAYS.items():
@@ -54,7 +54,7 @@ def test_a_range_builds_only_its_days_and_names_the_days_without_a_close(tmp_pat
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
-    assert "4 store-days built, 0 failed." in result.output
+    assert "Store-days: 4 built, 0 failed." in result.output
     assert [line for line in result.output.splitlines() if line.startswith("·")] == [
         "· 2025-01-15: no daily close in the input", "· 2025-01-16: no daily close in the input"]
 
@@ -79,7 +79,13 @@ def test_a_day_without_input_fails_and_says_so(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     assert invoke("build", "--date", "2025-01-10", "--from", "2025-01-09").exit_code == 2
     assert invoke("build", "--date", "2025-02-30").exit_code == 2
+    assert invoke("build", "--date", "20250110").exit_code == 2
     assert invoke("build", "--fiscal-period", "2025-01-01").exit_code == 2
+    reversed_range = invoke("build", "--from", "2025-01-14", "--to", "2025-01-10", "--out", str(tmp_path))
+    assert reversed_range.exit_code == 2 and "before --from" in reversed_range.stderr
+    reversed_period = invoke("build", "--fiscal-period", "2025-12-31..2025-01-01", "--out", str(tmp_path))
+    assert reversed_period.exit_code == 2 and "END not before START" in reversed_period.stderr
+    assert "pydantic" not in reversed_period.stderr
     unknown = invoke("build", "--target", "nope", "--out", str(tmp_path), "--lang", "en")
     assert unknown.exit_code == 2 and "[UNKNOWN_TARGET]" in unknown.stderr
 
@@ -119,3 +125,38 @@ def test_a_rebuild_removes_files_the_target_no_longer_renders_and_keeps_the_othe
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in day.iterdir()) == [
         "journal.csv", "journal.json", "notes.txt", "yayoi-import.csv", "yayoi-smart.json"]
+
+
+def test_output_files_are_readable_as_the_umask_allows(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        assert invoke("build", "--date", "2025-01-10", "--target", "journal", "--out", str(tmp_path)).exit_code == 0
+    finally:
+        os.umask(old_umask)
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.rglob("*.json")} == {oct(0o644)}
+
+
+def test_a_folder_keeps_only_the_latest_build_and_a_refused_day_keeps_nothing_importable(tmp_path):
+    day = tmp_path / "out" / "2025-01-10" / "0001"
+    assert invoke("build", "--date", "2025-01-10", "--out", str(tmp_path / "out")).exit_code == 0
+    (day / "notes.txt").write_text("mine", encoding="utf-8")
+    assert {"freee-deals.json", "yayoi-import.csv"} <= {p.name for p in day.iterdir()}
+
+    # a corrected close rebuilt for the journal only: freee and 弥生 files of the old close go
+    corrected = json.loads((SAMPLE_CLOSES / "2025-01-10_0001.json").read_text(encoding="utf-8"))
+    corrected["sales"][0]["amount"] += 1100
+    corrected["sales"][0].pop("tax_amount", None)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "close.json").write_text(json.dumps(corrected, ensure_ascii=False), encoding="utf-8")
+    rebuilt = invoke("build", "--input", str(tmp_path / "in"), "--target", "journal", "--out", str(tmp_path / "out"),
+                     "--lang", "en")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert sorted(p.name for p in day.iterdir()) == ["journal.csv", "journal.json", "notes.txt"]
+    assert "removed files of an earlier build of this store-day: freee-deals.json" in rebuilt.output
+
+    # the same day now refused (outside the period named for this run): no target file is left
+    refused = invoke("build", "--input", str(tmp_path / "in"), "--target", "journal", "--target", "yayoi",
+                     "--fiscal-period", "2024-01-01..2024-12-31", "--out", str(tmp_path / "out"), "--lang", "en")
+    assert refused.exit_code == 1
+    assert "[OUT_OF_FISCAL_PERIOD]" in refused.stderr and "journal.csv, journal.json" in refused.stderr
+    assert sorted(p.name for p in day.iterdir()) == ["notes.txt"]
