@@ -50,13 +50,14 @@ cash_counts = st.builds(CashCount, expected=yen, counted=yen)
 
 
 @st.composite
-def closes(draw: st.DrawFn, min_rows: int = 0) -> DailyClose:
-    """A close with any mix of sales, voids, cash movements and a cash count."""
+def closes(draw: st.DrawFn, min_rows: int = 0, max_rows: int = 12) -> DailyClose:
+    """A close with any mix of sales, voids, cash movements and a cash count; `min_rows` and
+    `max_rows` bound its sales rows (and a third as many voids)."""
     return DailyClose(
         business_date=draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
         store=Store(code=draw(st.from_regex(r"\A[0-9]{4}\Z")), name="テスト店"),
-        sales=tuple(draw(st.lists(sales(), min_size=min_rows, max_size=12))),
-        voids=tuple(draw(st.lists(voids(), max_size=4))),
+        sales=tuple(draw(st.lists(sales(), min_size=min_rows, max_size=max(min_rows, max_rows)))),
+        voids=tuple(draw(st.lists(voids(), max_size=max(4, max_rows // 3)))),
         cash_movements=tuple(draw(st.lists(cash_movements, max_size=4))),
         cash_count=draw(st.none() | cash_counts),
     )
