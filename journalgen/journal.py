@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import zip_longest
 from typing import Literal
 
 from journalgen.close import DailyClose, PaymentItem, PaymentKind, Store, TaxCategory
@@ -29,7 +30,6 @@ class EntryKind(StrEnum):
     transfer_out = "transfer_out"
     shortage = "shortage"
     overage = "overage"
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +83,20 @@ class Entry:
 
     @property
     def debit(self) -> int:
+        """The entry's debit total."""
         return sum(line.amount for line in self.lines if line.side == "debit")
 
     @property
     def credit(self) -> int:
+        """The entry's credit total."""
         return sum(line.amount for line in self.lines if line.side == "credit")
+
+    def pairs(self) -> list[tuple[Line | None, Line | None]]:
+        """The debit lines beside the credit lines, row by row, as a 仕訳帳 prints an entry;
+        the shorter side is padded with None."""
+        debits = [line for line in self.lines if line.side == "debit"]
+        credits = [line for line in self.lines if line.side == "credit"]
+        return list(zip_longest(debits, credits))
 
     @property
     def amount(self) -> int:

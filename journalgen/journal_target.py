@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from itertools import zip_longest
 from typing import Any
 
 from journalgen.hookspecs import hookimpl
@@ -63,9 +62,7 @@ def render_csv(journal: Journal, settings: Settings) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for entry in journal.entries:
-        debits = [line for line in entry.lines if line.side == "debit"]
-        credits = [line for line in entry.lines if line.side == "credit"]
-        for debit, credit in zip_longest(debits, credits):
+        for debit, credit in entry.pairs():
             description = (debit or credit).description
             writer.writerow([
                 journal.business_date.isoformat(), entry.key, entry.kind.value,
