@@ -197,3 +197,17 @@ class DailyClose(_Strict):
     def store_day(self) -> tuple[dt.date, str]:
         """The identity of a close: (business date, store code)."""
         return (self.business_date, self.store.code)
+
+
+InputRow = Sale | Void | CashMovement | CashCount
+
+
+def rows_by_source(close: DailyClose) -> dict[str, InputRow]:
+    """Every row of `close` under the name journal entries cite it by: `sales[0]`, `voids[2]`,
+    `cash_movements[1]`, `cash_count`."""
+    rows: dict[str, InputRow] = {}
+    for section in ("sales", "voids", "cash_movements"):
+        rows |= {f"{section}[{index}]": row for index, row in enumerate(getattr(close, section))}
+    if close.cash_count is not None:
+        rows["cash_count"] = close.cash_count
+    return rows

@@ -7,6 +7,7 @@ the cash difference are one entry each. Rows of zero yen book nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -20,6 +21,7 @@ from journalgen.close import (
     Sale,
     TaxCategory,
     Void,
+    rows_by_source,
 )
 from journalgen.errors import Problem, SettingsError
 from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
@@ -31,9 +33,9 @@ from journalgen.settings import CashReason, Settings
 def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journal:
     """Book one daily close. Raises UnbalancedEntryError / UnreconciledError if an invariant
     fails (a bug, never a user's fault) and SettingsError if a naming template cannot render."""
-    booker = _Booker(close, settings, source)
+    booker = _Booker(close, settings)
     entries = [*booker.sales(), *booker.voids(), *booker.cash_movements(), *booker.cash_difference()]
-    journal = Journal(close=close, entries=tuple(_keyed(close, entry) for entry in entries), source=source)
+    journal = Journal(close=close, entries=_keyed(close, entries), source=source)
     check_journal(journal)
     return journal
 
@@ -48,19 +50,31 @@ def compute_tax(amount: int, tax: TaxCategory, rounding: str) -> int:
     return numerator // denominator
 
 
-def _keyed(close: DailyClose, entry: Entry) -> Entry:
-    day = (close.business_date.isoformat(), close.store.code, entry.kind.value, entry.sources)
-    lines = tuple(replace(line, key=stable_key(*day, line.content())) for line in entry.lines)
-    return replace(entry, lines=lines, key=stable_key(*day, [line.key for line in lines]))
+def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
+    """The entries with their stable keys. A key hashes the store-day, the entry's kind, the
+    input rows it books (their data, not their positions) and each line's content, so
+    reordering the input keeps every key, and an entry changes key only when it changes.
+    Entries that would still share a key (two identical cash movements) are numbered."""
+    rows = rows_by_source(close)
+    occurrences: Counter[str] = Counter()
+    keyed = []
+    for entry in entries:
+        booked = sorted(rows[source].model_dump_json() for source in entry.sources)
+        identity: list[object] = [close.business_date.isoformat(), close.store.code, entry.kind.value, booked]
+        base = stable_key(*identity)
+        occurrences[base] += 1
+        identity.append(occurrences[base])
+        lines = tuple(replace(line, key=stable_key(*identity, line.content())) for line in entry.lines)
+        keyed.append(replace(entry, lines=lines, key=stable_key(*identity, [line.key for line in lines])))
+    return tuple(keyed)
 
 
 class _Booker:
     """Builds the entries of one close; one method per kind of event."""
 
-    def __init__(self, close: DailyClose, settings: Settings, source: str):
+    def __init__(self, close: DailyClose, settings: Settings):
         self.close = close
         self.settings = settings
-        self.source = source
         self.accounts = settings.accounts
 
     def name(self, template_field: str, **context: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from journalgen.close import PAYMENT_ORDER, TAX_ORDER, PaymentKind, TaxCategory
+from journalgen.close import PAYMENT_ORDER, TAX_ORDER, CashCount, PaymentKind, TaxCategory, rows_by_source
 from journalgen.errors import UnbalancedEntryError, UnreconciledError
 from journalgen.journal import EntryKind, Journal
 
@@ -79,13 +79,11 @@ def _row_order(key: _Key) -> tuple[int, int, int]:
 
 
 def _source_amounts(journal: Journal) -> dict[str, int]:
-    close = journal.close
-    amounts = {f"sales[{i}]": row.amount for i, row in enumerate(close.sales)}
-    amounts |= {f"voids[{i}]": row.amount for i, row in enumerate(close.voids)}
-    amounts |= {f"cash_movements[{i}]": row.amount for i, row in enumerate(close.cash_movements)}
-    if close.cash_count is not None:
-        amounts["cash_count"] = abs(close.cash_count.difference)
-    return amounts
+    """The yen of each input row, by the name entries cite it with."""
+    return {
+        source: abs(row.difference) if isinstance(row, CashCount) else row.amount
+        for source, row in rows_by_source(journal.close).items()
+    }
 
 
 def check_journal(journal: Journal) -> None:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import cash_counts, cash_movements, closes, sales, voids
 
-from journalgen.close import CashCount, DailyClose, Sale, Store, TaxCategory, Void
+from journalgen.close import CashCount, CashMovement, DailyClose, Sale, Store, TaxCategory, Void
 from journalgen.errors import UnbalancedEntryError, UnreconciledError
 from journalgen.journal import EntryKind, Journal
 from journalgen.journal_target import render_csv, render_json
@@ -155,3 +155,29 @@ def test_the_checks_catch_a_tampered_journal():
         check_journal(dataclasses.replace(journal, entries=journal.entries[:1]))
     with pytest.raises(UnreconciledError, match="booked 2 times"):
         check_journal(dataclasses.replace(journal, entries=journal.entries + journal.entries[1:]))
+
+
+def _keys(close: DailyClose) -> dict[str, str]:
+    """Entry key → description, for comparing two runs."""
+    return {entry.key: entry.lines[0].description for entry in journalize(close, Settings()).entries}
+
+
+def test_keys_follow_content_not_row_positions():
+    sale = lambda payment, amount: Sale(payment=payment, tax="standard_10", amount=amount)
+    movement = CashMovement(direction="out", reason="消耗品購入", amount=500)
+    void = Void(receipt_no="0000123", original_date="2025-01-09", payment="cash", tax="standard_10", amount=1100)
+    base = DailyClose(business_date="2025-01-10", store=Store(code="1", name="店"),
+                      sales=(sale("cash", 3300), sale("credit", 2200)), voids=(void,),
+                      cash_movements=(movement, movement))
+    keys = _keys(base)
+    assert len(keys) == 5  # the two identical movements are told apart
+
+    reordered = base.model_copy(update={"sales": base.sales[::-1]})
+    assert _keys(reordered) == keys
+
+    new_group = base.model_copy(update={"sales": (sale("qr", 1000), *base.sales)})
+    assert set(keys) < set(_keys(new_group)) and len(_keys(new_group)) == 6
+
+    grown = base.model_copy(update={"sales": (sale("credit", 1100), *base.sales)})
+    changed = set(keys) - set(_keys(grown))
+    assert [keys[key] for key in changed] == ["クレジット 課税10%"]  # only the group that grew
