@@ -15,6 +15,7 @@ from itertools import zip_longest
 from typing import Literal
 
 from journalgen.close import DailyClose, PaymentItem, PaymentKind, Store, TaxCategory
+from journalgen.tax import TaxRounding
 
 Side = Literal["debit", "credit"]
 
@@ -106,11 +107,14 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Journal:
-    """One store-day's journal, with the close it was made from and where that came from."""
+    """One store-day's journal, with the close it was made from, where that came from, and the
+    tax rounding it was made with."""
 
     close: DailyClose
     entries: tuple[Entry, ...]
     source: str = ""
+    tax_rounding: TaxRounding = "floor"
+    """How tax was computed for rows that came without the register's `tax_amount`."""
 
     @property
     def business_date(self) -> dt.date:

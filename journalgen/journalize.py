@@ -28,6 +28,7 @@ from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
+from journalgen.tax import compute_tax, row_tax
 
 
 def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journal:
@@ -35,19 +36,10 @@ def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journ
     fails (a bug, never a user's fault) and SettingsError if a naming template cannot render."""
     booker = _Booker(close, settings)
     entries = [*booker.sales(), *booker.voids(), *booker.cash_movements(), *booker.cash_difference()]
-    journal = Journal(close=close, entries=_keyed(close, entries), source=source)
+    journal = Journal(close=close, entries=_keyed(close, entries), source=source,
+                      tax_rounding=settings.journal.tax_rounding)
     check_journal(journal)
     return journal
-
-
-def compute_tax(amount: int, tax: TaxCategory, rounding: str) -> int:
-    """The consumption tax inside a tax-inclusive `amount`, rounded as settings say."""
-    numerator, denominator = amount * tax.rate, 100 + tax.rate
-    if rounding == "ceil":
-        return -(-numerator // denominator)
-    if rounding == "round":
-        return (2 * numerator + denominator) // (2 * denominator)
-    return numerator // denominator
 
 
 def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
@@ -91,9 +83,7 @@ class _Booker:
             raise SettingsError(file=self.settings.file_name, problems=(problem,)) from None
 
     def tax_of(self, row: Sale | Void) -> int:
-        if row.tax_amount is not None:
-            return row.tax_amount
-        return compute_tax(row.amount, row.tax, self.settings.journal.tax_rounding)
+        return row_tax(row, self.settings.journal.tax_rounding)
 
     def payment_context(
         self, payment: PaymentKind, tax: TaxCategory, payment_item: PaymentItem | None

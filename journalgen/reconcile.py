@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from journalgen.close import PAYMENT_ORDER, TAX_ORDER, CashCount, PaymentKind, TaxCategory, rows_by_source
 from journalgen.errors import UnbalancedEntryError, UnreconciledError
 from journalgen.journal import EntryKind, Journal
+from journalgen.tax import row_tax
 
 INWARD = (EntryKind.cash_in, EntryKind.transfer_in)
 OUTWARD = (EntryKind.cash_out, EntryKind.transfer_out)
@@ -20,8 +21,8 @@ OUTWARD = (EntryKind.cash_out, EntryKind.transfer_out)
 
 @dataclass(frozen=True, slots=True)
 class ReconciliationRow:
-    """One register total beside the journal's total for the same thing: `what` is `sales`
-    (for one `tax` × `payment`), `cash in`, `cash out` or `cash difference`."""
+    """One register total beside the journal's total for the same thing: `what` is `sales` or
+    `tax` (for one `tax` category × `payment` kind), `cash in`, `cash out` or `cash difference`."""
 
     what: str
     register: int
@@ -40,24 +41,28 @@ class ReconciliationRow:
 
 
 _Key = tuple[str, TaxCategory | None, PaymentKind | None]
-ROW_ORDER = ("sales", "cash in", "cash out", "cash difference")
+ROW_ORDER = ("sales", "tax", "cash in", "cash out", "cash difference")
 
 
 def reconcile(journal: Journal) -> list[ReconciliationRow]:
-    """Register totals vs journal totals: net sales and their tax per (tax category × payment
-    kind), cash in, cash out, and the cash difference."""
+    """Register totals vs journal totals: net sales and, for taxed categories, their tax per
+    (tax category × payment kind); cash in, cash out, and the cash difference."""
     close = journal.close
     register: Counter[_Key] = Counter()
     booked: Counter[_Key] = Counter()
     for sign, rows in ((1, close.sales), (-1, close.voids)):
         for row in rows:
             register["sales", row.tax, row.payment] += sign * row.amount
+            if row.tax.rate:
+                register["tax", row.tax, row.payment] += sign * row_tax(row, journal.tax_rounding)
     for entry in journal.entries:
         if entry.kind in (EntryKind.sale, EntryKind.void):
             sign, side = (1, "credit") if entry.kind is EntryKind.sale else (-1, "debit")
             for line in entry.lines:
                 if line.side == side:
                     booked["sales", line.tax, line.payment] += sign * line.amount
+                    if line.tax.rate:
+                        booked["tax", line.tax, line.payment] += sign * line.tax_amount
         elif entry.kind in INWARD:
             booked["cash in", None, None] += entry.amount
         elif entry.kind in OUTWARD:
@@ -89,8 +94,7 @@ def _source_amounts(journal: Journal) -> dict[str, int]:
 def check_journal(journal: Journal) -> None:
     """Raise UnbalancedEntryError or UnreconciledError unless every entry balances, every input
     row with yen in it is booked by exactly one entry (a zero-yen row by at most one), entries
-    book exactly the yen of the rows they cite, and every
-    reconciliation row agrees."""
+    book exactly the yen of the rows they cite, and every reconciliation row agrees."""
     file = journal.source
     for entry in journal.entries:
         if entry.debit != entry.credit or any(line.amount <= 0 for line in entry.lines):

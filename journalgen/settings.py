@@ -25,6 +25,7 @@ from pydantic import (
 from journalgen.close import PaymentKind, TaxCategory
 from journalgen.errors import Problem, SettingsError, pydantic_problems
 from journalgen.naming import compile_template
+from journalgen.tax import TaxRounding
 
 
 class _Section(BaseModel):
@@ -132,7 +133,7 @@ class JournalOptions(_Section):
         default="tax_payment",
         description="one sales line per (tax × payment kind), per payment item, or per input row",
     )
-    tax_rounding: Literal["floor", "round", "ceil"] = Field(
+    tax_rounding: TaxRounding = Field(
         default="floor", description="rounding of tax computed for rows without tax_amount"
     )
 

@@ -16,22 +16,31 @@ from journalgen.close import CashCount, CashMovement, DailyClose, Sale, Store, T
 from journalgen.errors import UnbalancedEntryError, UnreconciledError
 from journalgen.journal import EntryKind, Journal
 from journalgen.journal_target import render_csv, render_json
-from journalgen.journalize import compute_tax, journalize
+from journalgen.journalize import journalize
 from journalgen.reconcile import check_journal
-from journalgen.settings import Settings, load_settings
+from journalgen.settings import JournalOptions, Settings, load_settings
+from journalgen.tax import compute_tax
 
 SAMPLE_SETTINGS = load_settings(Path(__file__).parents[1] / "journalgen" / "sample" / "settings.toml")
 
 
 @st.composite
 def full_closes(draw: st.DrawFn) -> DailyClose:
-    """A close with at least one row of every event kind and a cash count."""
+    """A close with at least one row of every event kind, each with yen in it: a sale, a void,
+    a cash in, a cash out, and a cash count that is off."""
     close = draw(closes())
+    some_yen = st.integers(1, 10**9)
+    sale = draw(sales()).model_copy(update={"amount": draw(some_yen), "tax_amount": None})
+    void = draw(voids()).model_copy(update={"amount": draw(some_yen), "tax_amount": None})
+    inward, outward = (draw(cash_movements).model_copy(update={"direction": d, "amount": draw(some_yen)})
+                       for d in ("in", "out"))
+    expected = draw(some_yen)
+    counted = draw(st.integers(0, 2 * 10**9).filter(lambda n: n != expected))
     return close.model_copy(update={
-        "sales": close.sales + (draw(sales()),),
-        "voids": close.voids + (draw(voids()),),
-        "cash_movements": close.cash_movements + tuple(draw(st.lists(cash_movements, min_size=1, max_size=3))),
-        "cash_count": draw(cash_counts),
+        "sales": close.sales + (sale,),
+        "voids": close.voids + (void,),
+        "cash_movements": (*close.cash_movements, inward, outward),
+        "cash_count": CashCount(expected=expected, counted=counted),
     })
 
 
@@ -40,7 +49,7 @@ def input_yen(close: DailyClose) -> int:
     return total + (abs(close.cash_count.difference) if close.cash_count else 0)
 
 
-def assert_books_the_close(journal: Journal, close: DailyClose) -> None:
+def assert_books_the_close(journal: Journal, close: DailyClose, rounding: str = "floor") -> None:
     """The invariants, computed here independently of journalgen.reconcile."""
     for entry in journal.entries:
         assert entry.debit == entry.credit > 0
@@ -59,17 +68,32 @@ def assert_books_the_close(journal: Journal, close: DailyClose) -> None:
         expected[row.tax, row.payment] += row.amount
     for row in close.voids:
         expected[row.tax, row.payment] -= row.amount
-    for entry, line in journal.lines():
+    for _entry, line in journal.lines():
         if line.account == "売上高":
             booked[line.tax, line.payment] += line.amount if line.side == "credit" else -line.amount
-    assert +expected == +booked and -expected == -booked
+    assert {k: v for k, v in expected.items() if v} == {k: v for k, v in booked.items() if v}
+    # and so is their tax: the register's where given, else computed with the settings' rounding
+    expected_tax, booked_tax = Counter(), Counter()
+    for sign, rows in ((1, close.sales), (-1, close.voids)):
+        for row in rows:
+            tax = row.tax_amount if row.tax_amount is not None else compute_tax(row.amount, row.tax, rounding)
+            expected_tax[row.tax] += sign * tax
+    for _entry, line in journal.lines():
+        if line.account == "売上高":
+            booked_tax[line.tax] += line.tax_amount if line.side == "credit" else -line.tax_amount
+    assert {k: v for k, v in expected_tax.items() if v} == {k: v for k, v in booked_tax.items() if v}
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(close=full_closes())
-def test_every_event_kind_balances_and_reconciles(close):
-    journal = journalize(close, SAMPLE_SETTINGS)
-    assert_books_the_close(journal, close)
+@given(close=full_closes(), rounding=st.sampled_from(["floor", "round", "ceil"]))
+def test_every_event_kind_balances_and_reconciles(close, rounding):
+    settings = SAMPLE_SETTINGS.model_copy(update={"journal": JournalOptions(tax_rounding=rounding)})
+    journal = journalize(close, settings)
+    kinds = {entry.kind for entry in journal.entries}
+    assert EntryKind.sale in kinds and EntryKind.void in kinds
+    assert kinds & {EntryKind.cash_in, EntryKind.transfer_in} and kinds & {EntryKind.cash_out, EntryKind.transfer_out}
+    assert kinds & {EntryKind.shortage, EntryKind.overage}
+    assert_books_the_close(journal, close, rounding)
 
 
 @settings(max_examples=300, deadline=None)
@@ -181,3 +205,13 @@ def test_keys_follow_content_not_row_positions():
     grown = base.model_copy(update={"sales": (sale("credit", 1100), *base.sales)})
     changed = set(keys) - set(_keys(grown))
     assert [keys[key] for key in changed] == ["クレジット 課税10%"]  # only the group that grew
+
+
+def test_the_checks_catch_tax_that_is_not_the_registers():
+    close = DailyClose(business_date="2025-01-10", store=Store(code="1", name="店"),
+                       sales=(Sale(payment="cash", tax="reduced_8", amount=1080, tax_amount=79),))
+    journal = journalize(close, Settings())
+    (entry,) = journal.entries
+    retaxed = tuple(dataclasses.replace(line, tax_amount=80) if line.side == "credit" else line for line in entry.lines)
+    with pytest.raises(UnreconciledError, match="tax reduced_8 cash: register 79 yen, journal 80 yen"):
+        check_journal(dataclasses.replace(journal, entries=(dataclasses.replace(entry, lines=retaxed),)))
