@@ -20,10 +20,12 @@ from pydantic import (
     Field,
     Strict,
     StrictStr,
+    ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_YEN = 10**12
 """The largest amount one field may hold (1兆円); anything larger is a broken export."""
@@ -192,6 +194,27 @@ class DailyClose(_Strict):
     voids: tuple[Void, ...] = ()
     cash_movements: tuple[CashMovement, ...] = ()
     cash_count: CashCount | None = None
+
+    @model_validator(mode="after")
+    def _voids_are_of_this_day_or_earlier(self) -> DailyClose:
+        """A void cancels a receipt of its own day or an earlier one; a later date is a broken
+        export, reported at each such void's `original_date`."""
+        late = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    "void_after_business_date",
+                    "is after the business date {business_date}: a void cancels a receipt of that day or before",
+                    {"business_date": self.business_date.isoformat()},
+                ),
+                loc=("voids", index, "original_date"),
+                input=void.original_date.isoformat(),
+            )
+            for index, void in enumerate(self.voids)
+            if void.original_date > self.business_date
+        ]
+        if late:
+            raise ValidationError.from_exception_data(type(self).__name__, late)
+        return self
 
     @property
     def store_day(self) -> tuple[dt.date, str]:

@@ -27,12 +27,14 @@ class Problem:
     reason_params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str:
+        """`field = value: reason` in `lang` (the reason alone when no field is named)."""
         reason = translate(self.reason, lang, locale_dir).format(**self.reason_params)
-        return translate("{field} = {value}: {reason}", lang).format(
-            field=self.field or "-", value=self.value, reason=reason
-        )
+        if not self.field:
+            return reason
+        return translate("{field} = {value}: {reason}", lang).format(field=self.field, value=self.value, reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record with the message in both languages."""
         return {
             "field": self.field,
             "value": self.value,
@@ -63,7 +65,10 @@ class JournalgenError(Exception):
 
     def message(self, lang: Lang = "en") -> str:
         """The whole message in `lang`: headline naming the file, then one line per problem."""
-        head = translate(self.template, lang, self.locale_dir).format(file=self.file or "-", **self.params)
+        template = translate(self.template, lang, self.locale_dir)
+        if not self.file:  # a library caller's close that came from no file
+            template = template.removeprefix("{file}: ")
+        head = template.format(file=self.file, **self.params)
         lines = [head] + [f"  - {problem.message(lang, self.locale_dir)}" for problem in self.problems]
         return "\n".join(lines)
 
@@ -121,7 +126,7 @@ class UnreconciledError(JournalgenError):
 
 class OutOfFiscalPeriodError(JournalgenError):
     code = "OUT_OF_FISCAL_PERIOD"
-    template = "当年会計期間外 (outside the current fiscal period): business date {date} is not in {period}"
+    template = "{file}: 当年会計期間外 (outside the current fiscal period): business date {date} is not in {period}"
 
 
 class MissingFiscalPeriodError(JournalgenError):
@@ -185,6 +190,10 @@ PYDANTIC_REASONS: dict[str, str] = {
     "string_pattern_mismatch": "must match the pattern {pattern}",
     "tax_amount_untaxed": "must be 0 or left out: {tax} carries no consumption tax",
     "tax_amount_over_amount": "must not exceed amount ({amount} yen): the tax is part of the tax-inclusive amount",
+    "void_after_business_date": (
+        "is after the business date {business_date}: a void cancels a receipt of that day or before"
+    ),
+    "duplicate_key": "appears twice in one object: the register's meaning cannot be told",
     "payment_item_id_number": (
         "must be a string of digits in quotes: as a number, leading zeros would be lost"
     ),
@@ -208,9 +217,10 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return path
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as an error message shows it: JSON (Japanese unescaped), else its text."""
     try:
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return repr(value)
 
@@ -225,6 +235,6 @@ def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
         context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
         if reason is None:
             reason, context = "{error}", {"error": error["msg"]}
-        value = "(missing)" if error["type"] == "missing" else _shown(error.get("input"))
+        value = "(missing)" if error["type"] == "missing" else shown(error.get("input"))
         problems.append(Problem(_field_path(loc), value, reason, context))
     return tuple(problems)

@@ -10,18 +10,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from journalgen.close import DailyClose
 from journalgen.errors import (
+    PYDANTIC_REASONS,
     DuplicateStoreDayError,
     InputEncodingError,
     InputNotFoundError,
     InputSyntaxError,
     InvalidInputError,
     JournalgenError,
+    Problem,
     pydantic_problems,
+    shown,
 )
 
 INPUT_SUFFIXES = (".json", ".jsonl")
@@ -40,18 +44,47 @@ class LoadedClose:
     error: JournalgenError | None = None
 
 
-def parse_close(text: str, source: str) -> DailyClose:
-    """Validate one close given as JSON text; errors name `source`, the field and the value."""
+class _JsonObject(dict):
+    """A JSON object as read, remembering keys that appeared more than once (and their values)."""
+
+    duplicates: list[tuple[str, Any]]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    found = _JsonObject(pairs)
+    found.duplicates = [(key, value) for index, (key, value) in enumerate(pairs)
+                        if any(key == earlier for earlier, _ in pairs[:index])]
+    return found
+
+
+def _duplicate_keys(node: Any, path: str = "") -> list[Problem]:
+    """Every key written twice in one object of `node`, with its path and the later value."""
+    if isinstance(node, list):
+        return [problem for index, item in enumerate(node) for problem in _duplicate_keys(item, f"{path}[{index}]")]
+    if not isinstance(node, _JsonObject):
+        return []
+    problems = [Problem(f"{path}.{key}" if path else key, shown(value), PYDANTIC_REASONS["duplicate_key"])
+                for key, value in node.duplicates]
+    return problems + [problem for key, value in node.items()
+                       for problem in _duplicate_keys(value, f"{path}.{key}" if path else key)]
+
+
+def parse_close(text: str, source: str = "") -> DailyClose:
+    """Validate one close given as JSON text. Raises InputSyntaxError or InvalidInputError
+    naming `source`, each field and its value; a key written twice in one object is refused,
+    since there is no telling which value the register meant."""
     try:
-        json.loads(text)
+        data = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         near = text[max(0, exc.pos - 20) : exc.pos + 20].replace("\n", " ")
         raise InputSyntaxError(
             file=source, line=exc.lineno, column=exc.colno, detail=exc.msg,
             field=f"line {exc.lineno}, column {exc.colno}", value=near,
         ) from None
+    if duplicates := _duplicate_keys(data):
+        raise InvalidInputError(file=source, problems=tuple(duplicates))
     try:
-        return DailyClose.model_validate_json(text)
+        return DailyClose.model_validate(data)
     except ValidationError as exc:
         raise InvalidInputError(file=source, problems=pydantic_problems(exc)) from None
 

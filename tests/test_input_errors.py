@@ -62,6 +62,8 @@ BAD_INPUTS = [
      "1000001", "INPUT_INVALID"),
     ("tax-over-amount", bad_close(sales__0__tax_amount=5000), "sales[0].tax_amount", "5000", "INPUT_INVALID"),
     ("tax-on-untaxed", bad_close(voids__0__tax="non_taxable"), "voids[0].tax_amount", "100", "INPUT_INVALID"),
+    ("void-after-the-day", bad_close(voids__0__original_date="2025-01-11"), "voids[0].original_date",
+     '"2025-01-11"', "INPUT_INVALID"),
     ("impossible-date", bad_close(business_date="2025-02-30"), "business_date", '"2025-02-30"', "INPUT_INVALID"),
     ("missing-store-code", bad_close(store__code=DELETE), "store.code", "(missing)", "INPUT_INVALID"),
 ]
@@ -72,6 +74,7 @@ REASONS = {  # what each case's message must say, in Japanese and English
     "amount-negative": ("マイナス", "negative"),
     "impossible-date": ("存在する日付", "real calendar date"),
     "unknown-field": ("未知の項目", "unknown field"),
+    "void-after-the-day": ("営業日 2025-01-10 より後の日付", "after the business date 2025-01-10"),
     "tax-over-amount": ("税込金額の内数", "part of the tax-inclusive amount"),
     "tax-on-untaxed": ("non_taxable には消費税がかかりません", "non_taxable carries no consumption tax"),
     "not-utf8": ("UTF-8 ではありません", "not UTF-8"),
@@ -165,3 +168,25 @@ def test_validate_accepts_good_input_and_writes_nothing(tmp_path):
     assert result.exit_code == 0
     assert f"✓ {good}: valid" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.json"]
+
+
+def test_a_key_written_twice_is_refused_with_its_path(tmp_path):
+    text = json.dumps(GOOD, ensure_ascii=False).replace('"amount": 3300', '"amount": 1, "amount": 3300')
+    bad = write_input(tmp_path, "twice.json", text.encode())
+
+    result = CliRunner().invoke(cli, ["validate", str(bad), "--lang", "ja"])
+
+    assert result.exit_code == 1
+    assert "sales[0].amount = 3300: 同じオブジェクトに2回あります" in result.stderr
+
+
+def test_a_library_caller_gets_the_same_refusals_without_a_file():
+    from journalgen import JournalgenError, parse_close
+
+    with pytest.raises(JournalgenError) as caught:
+        parse_close(json.dumps(bad_close(sales__0__amount="1100")))
+    assert caught.value.code == "INPUT_INVALID"
+    assert caught.value.message("en").splitlines() == [
+        "the daily close does not follow the input contract",
+        '  - sales[0].amount = "1100": must be a whole number of yen (not a decimal, not a string)',
+    ]
