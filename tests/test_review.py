@@ -22,8 +22,8 @@ from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, parse_close, read_
 from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.reconcile import reconcile
-from journalgen.review import review_page
-from journalgen.settings import BuildOptions, Settings, load_settings
+from journalgen.review import ENTRY_KIND_LABELS, review_page
+from journalgen.settings import BuildOptions, CashReason, Settings, load_settings
 
 SAMPLE_DAY = "2025-01-11"
 """The sample day with the most to review: voids, an unregistered reason, a cash overage."""
@@ -126,12 +126,15 @@ def assert_totals_match(page: Element, journal: Journal) -> None:
     assert yen_cell(page.one(data_total="debit")) == debit
     assert yen_cell(page.one(data_total="credit")) == debit
 
-    expected: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
+    expected: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: {"debit": 0, "credit": 0, "debit tax": 0, "credit tax": 0})
     for line in lines:
         expected[(line.account, line.tax.value)][line.side] += line.amount
+        expected[(line.account, line.tax.value)][f"{line.side} tax"] += line.tax_amount
     shown = {
         (row.attrs["data_account"], row.attrs["data_tax"]): {
-            side: yen_cell(row.one(data_side=side)) for side in ("debit", "credit")
+            **{side: yen_cell(row.one(data_side=side)) for side in ("debit", "credit")},
+            **{f"{side} tax": yen_cell(row.one(data_tax_side=side)) for side in ("debit", "credit")},
         }
         for row in page.find_all(data_account=None)
     }
@@ -144,6 +147,7 @@ def assert_totals_match(page: Element, journal: Journal) -> None:
         assert yen_cell(element.one(data_column="register")) == row.register
         assert yen_cell(element.one(data_column="journal")) == row.journal
         assert yen_cell(element.one(data_column="difference")) == 0
+        assert element.text.endswith("✓ " + translate("agrees", page.by_tag("html")[0].attrs["lang"]))
 
 
 # --- the page, without a browser -------------------------------------------------------------
@@ -199,42 +203,126 @@ def close_of_case(case: str) -> DailyClose:
     return loaded.close
 
 
-def test_day_outside_the_fiscal_period_is_a_warning_and_each_refusal_shows():
+def warning_texts(page: Element) -> list[str]:
+    return [item.text for item in page.find_all(data_warning=None)]
+
+
+def test_day_outside_the_fiscal_period_is_said_once_naming_the_targets_that_refuse_it():
     settings = load_settings(SAMPLE_SETTINGS)
     journal = journalize(close_of_case("outside-fiscal-period"), settings)
     page = parse(review_page(journal, settings, "ja"))
-    warnings = [item.text for item in page.find_all(data_warning=None)]
-    assert [item.attrs["data_refusal"] for item in page.find_all(data_refusal=None)] == [
-        "OUT_OF_FISCAL_PERIOD", "OUT_OF_FISCAL_PERIOD"]
-    # said once per refusing target, not a third time by the page itself
-    assert [warning.split(": [")[0] for warning in warnings] == [
-        "出力先 freee はこの日を受け付けません", "出力先 yayoi はこの日を受け付けません"]
-    assert all("当年会計期間外: 営業日 2024-12-28 は当年会計期間 2025-01-01..2025-12-31 に含まれません" in w
-               for w in warnings)
+    assert warning_texts(page) == [
+        ("当年会計期間外: 営業日 2024年12月28日 は当年会計期間 2025年1月1日〜2025年12月31日 に含まれません。 "
+        "この理由でこの日を受け付けない出力先: freee, yayoi")]
+    assert page.one(data_info="fiscal-period").text == "2025年1月1日〜2025年12月31日"
+    # each target still says it refuses the day, and points at the warning instead of repeating it
+    refusals = page.find_all(data_refusal=None)
+    assert [item.attrs["data_refusal"] for item in refusals] == ["OUT_OF_FISCAL_PERIOD", "OUT_OF_FISCAL_PERIOD"]
+    assert all(item.text == "この日を受け付けません: [OUT_OF_FISCAL_PERIOD] （理由は上の「警告」を参照）"
+               for item in refusals)
+    assert page.one(id="summary").text.count("当年会計期間外") + page.one(id="warnings").text.count(
+        "当年会計期間外") + page.one(id="targets").text.count("当年会計期間外") == 1
     assert_totals_match(page, journal)
 
 
 def test_out_of_period_is_warned_even_when_no_target_checks_it():
     settings = load_settings(SAMPLE_SETTINGS).model_copy(update={"build": BuildOptions(targets=("journal",))})
     journal = journalize(close_of_case("outside-fiscal-period"), settings)
-    warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
-    assert warnings == ["当年会計期間外: 営業日 2024-12-28 は当年会計期間 2025-01-01..2025-12-31 に含まれません"]
+    assert warning_texts(parse(review_page(journal, settings, "en"))) == [
+        ("当年会計期間外 (outside the current fiscal period): the business day December 28, 2024 is not in "
+        "January 1, 2025 to December 31, 2025."),
+        ("[build] targets in the settings names no accounting target, so the checks of freee, yayoi (fiscal "
+        "period, masters, limits) are not on this page: add them to [build] targets to see them."),
+    ]
 
 
 def test_review_takes_the_runs_fiscal_period(tmp_path):
     result = run("--date", "2025-01-10", "--store", "0002", "--fiscal-period", "2024-01-01..2024-12-31",
                  "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "2025-01-10" / "0002" / "review.html").read_text(encoding="utf-8")
-    assert html.count("OUT_OF_FISCAL_PERIOD") >= 2 and "2024-01-01..2024-12-31" in html
+    page = parse((tmp_path / "2025-01-10" / "0002" / "review.html").read_text(encoding="utf-8"))
+    assert page.one(data_info="fiscal-period").text == (
+        "January 1, 2024 to December 31, 2024 (--fiscal-period, this run only)")
+    [warning] = warning_texts(page)
+    assert warning.startswith("当年会計期間外 (outside the current fiscal period): the business day January 10, 2025")
+    assert warning.endswith("Targets that refuse the day for this reason: freee, yayoi")
 
 
-def test_shortage_warning_and_every_entry_kind_has_a_japanese_name():
+def test_page_says_which_input_and_settings_it_was_made_with():
+    journal, settings = sample()
+    page = parse(review_page(journal, settings, "ja"))
+    assert page.one(data_info="input").text == f"{SAMPLE_DAY}_0001.json"  # the file's name, not its folder
+    assert page.one(data_info="settings").text == "同梱のサンプル設定（settings.toml）"
+
+
+def test_page_with_the_shipped_defaults_says_what_it_cannot_check():
+    journal = journalize(close_of_case("cash-only"), Settings())
+    page = parse(review_page(journal, Settings(), "en"))
+    assert page.one(data_info="settings").text == "shipped defaults"
+    assert page.one(data_info="fiscal-period").text == "not set"
+    assert warning_texts(page) == [
+        ("No fiscal period (当年会計期間) is set for this store: accounting targets refuse every day until "
+        "[company] fiscal_period is set in the settings."),
+        ("[build] targets in the settings names no accounting target, so the checks of freee, yayoi (fiscal "
+        "period, masters, limits) are not on this page: add them to [build] targets to see them."),
+    ]
+
+
+def test_a_missing_period_is_said_once_naming_the_targets_that_refuse_for_it():
+    sample_settings = load_settings(SAMPLE_SETTINGS)
+    settings = sample_settings.model_copy(update={
+        "company": sample_settings.company.model_copy(update={"fiscal_period": None})})
+    journal = journalize(close_of_case("cash-only"), settings)
+    assert warning_texts(parse(review_page(journal, settings, "en"))) == [
+        ("No fiscal period (当年会計期間) is set for this store: accounting targets refuse every day until "
+        "[company] fiscal_period is set in the settings. Targets that refuse the day for this reason: freee, yayoi")]
+
+
+def test_a_refusal_of_several_lines_keeps_its_lines():
+    sample_settings = load_settings(SAMPLE_SETTINGS)
+    settings = sample_settings.model_copy(update={"targets": {**sample_settings.targets, "freee": {"company_id": 1}}})
+    journal = journalize(close_of_case("cash-only"), settings)
+    html = review_page(journal, settings, "en")
+    [warning] = parse(html).find_all(data_warning=None)
+    assert warning.text.startswith("Target freee refused this day: [MISSING_MASTER]")
+    assert "".join(warning.parts).count("\n") >= 2  # one line per missing freee id
+    assert "white-space: pre-wrap" in html.split("ul.warnings li {")[1].split("}")[0]
+
+
+def test_a_reason_registered_to_the_suspense_account_is_not_warned_about():
+    settings = load_settings(SAMPLE_SETTINGS)
+    registered = settings.model_copy(update={
+        "cash_movements": {**settings.cash_movements, "雑費立替": CashReason(account=settings.accounts.suspense_paid)}})
+    journal, _ = sample()
+    assert any("雑費立替" in text for text in warning_texts(parse(review_page(journal, settings, "ja"))))
+    journal = journalize(journal.close, registered, journal.source)
+    assert not any("雑費立替" in text for text in warning_texts(parse(review_page(journal, registered, "ja"))))
+
+
+def test_entry_kinds_are_named_in_the_pages_language():
+    journal, settings = sample()
+    for lang in ("en", "ja"):
+        page = parse(review_page(journal, settings, lang))
+        shown = {cell.attrs["data_kind"]: cell.text for cell in page.find_all(data_kind=None)}
+        assert shown == {kind: translate(ENTRY_KIND_LABELS[EntryKind(kind)], lang) for kind in shown}
+        if lang == "en":
+            assert {"Sale", "Void or correction", "Cash out", "Overage"} <= set(shown.values())
+    assert set(ENTRY_KIND_LABELS) == set(EntryKind)
+    assert all(translate(label, "ja") != label for label in ENTRY_KIND_LABELS.values())
+
+
+def test_reconciliation_names_its_rows_in_words():
+    journal, settings = sample()
+    page = parse(review_page(journal, settings, "ja"))
+    labels = [row.by_tag("td")[0].text for row in page.find_all(data_reconcile=None)]
+    assert "売上 課税10% 現金" in labels and "税額 課税10% 現金" in labels
+    assert labels[-1] == "現金過不足"
+
+
+def test_shortage_warning():
     settings = load_settings(SAMPLE_SETTINGS)
     journal = journalize(close_of_case("cash-shortage"), settings)
-    warnings = [item.text for item in parse(review_page(journal, settings, "ja")).find_all(data_warning=None)]
-    assert warnings == ["現金が ￥500 不足しています（雑損失に計上）。"]
-    assert all(translate(kind.value, "ja") != kind.value for kind in EntryKind)
+    assert warning_texts(parse(review_page(journal, settings, "ja"))) == ["現金が ￥500 不足しています（雑損失に計上）。"]
 
 
 def test_day_without_entries():
