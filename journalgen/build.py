@@ -21,6 +21,7 @@ from journalgen.errors import (
     JournalgenError,
     OutputCollisionError,
     OutputNameError,
+    Problem,
     SettingsError,
     pydantic_problems,
 )
@@ -42,6 +43,23 @@ def target_options(target: Target, settings: Settings) -> Any:
     except ValidationError as exc:
         problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc))
         raise SettingsError(file=settings.file_name, problems=problems) from None
+
+
+def check_targets(settings: Settings, names: Iterable[str]) -> None:
+    """Refuse a run before it builds anything: UnknownTargetError for a name in `names` no
+    installed plugin registers, SettingsError for a `[targets.NAME]` section of no installed
+    target (a typo such as `[targets.fre]` would otherwise be ignored) or one its target refuses."""
+    installed = installed_targets()
+    for name in names:
+        installed.get(name)
+    unknown = sorted(set(settings.targets) - set(installed.names()))
+    if unknown:
+        reason = "no installed target has this name; installed targets: {installed}"
+        problems = tuple(Problem(f"targets.{name}", "", reason, {"installed": ", ".join(installed.names())})
+                         for name in unknown)
+        raise SettingsError(file=settings.file_name, problems=problems)
+    for name in settings.targets:
+        target_options(installed.get(name), settings)
 
 
 def owned_by(target: str, file_name: str) -> bool:

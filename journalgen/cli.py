@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import StoreDayResult, build_closes, target_options
+from journalgen.build import StoreDayResult, build_closes, check_targets
 from journalgen.close import IsoDate
 from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
@@ -108,8 +108,7 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
                                       "Building the shipped sample data ({path}).")
     targets = list(targets) or list(settings.build.targets)
     try:
-        for name in targets:
-            target_options(installed_targets().get(name), settings)
+        check_targets(settings, targets)
     except JournalgenError as error:
         _fail_usage(error, lang)
     if start and end and end < start:
@@ -173,6 +172,10 @@ def review(day, store_code, input_path, config, out_dir, fiscal_period, lang, op
     lang = lang or default_lang()
     input_path, settings = _run_input(input_path, config, fiscal_period, lang,
                                       "Reviewing the shipped sample data ({path}).")
+    try:
+        check_targets(settings, settings.build.targets)
+    except JournalgenError as error:
+        _fail_usage(error, lang)
     loaded = [
         item for item in read_closes(input_path)
         if item.close is None or (item.close.business_date == day and store_code in (None, item.close.store.code))
@@ -235,10 +238,14 @@ def schema() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def targets(as_json) -> None:
     """List installed targets with their distribution and version."""
+    try:
+        installed = installed_targets().installed()
+    except JournalgenError as error:  # two plugins registering one name
+        _fail_usage(error, default_lang())
     rows = [
         {"name": item.target.name, "distribution": item.distribution, "version": item.version,
          "summary": item.target.summary}
-        for item in installed_targets().installed()
+        for item in installed
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

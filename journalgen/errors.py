@@ -27,10 +27,13 @@ class Problem:
     reason_params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str:
-        """`field = value: reason` in `lang` (the reason alone when no field is named)."""
+        """`field = value: reason` in `lang`; `field: reason` without a value, and the reason
+        alone when no field is named."""
         reason = translate(self.reason, lang, locale_dir).format(**self.reason_params)
         if not self.field:
             return reason
+        if not self.value:
+            return f"{self.field}: {reason}"
         return translate("{field} = {value}: {reason}", lang).format(field=self.field, value=self.value, reason=reason)
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ holds the Japanese. A plugin with messages of its own ships a `locale/` folder t
 from __future__ import annotations
 
 import functools
+import locale
 import os
 from pathlib import Path
 from typing import Literal
@@ -39,12 +40,14 @@ def translate(msgid: str, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str
 
 
 def default_lang() -> Lang:
-    """`ja` when the user's locale is Japanese, else `en`."""
+    """`ja` when the user's locale is Japanese, else `en`: from LC_ALL, LC_MESSAGES or LANG,
+    else from the system's locale (Windows sets no variable; its locale reads `Japanese_Japan`)."""
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable)
         if value:
             return "ja" if value.lower().startswith("ja") else "en"
-    return "en"
+    language = (locale.getlocale()[0] or "").lower()
+    return "ja" if language.startswith(("ja", "japanese")) else "en"
 
 
 def format_yen(amount: int) -> str:

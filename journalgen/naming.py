@@ -30,3 +30,26 @@ def render_name(source: str, **context: Any) -> str:
         return compile_template(source).render(**context).strip()
     except TemplateError as exc:
         raise ValueError(f"template {source!r} failed: {exc}") from None
+
+
+_EXAMPLE_PAYMENT = {
+    "payment": "credit", "payment_label": "クレジット", "payment_item_id": "0001", "payment_item_name": "Visa",
+    "tax": "standard_10", "tax_label": "課税10%",
+}
+EXAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
+    "item": _EXAMPLE_PAYMENT,
+    "section": {},
+    "sales_description": _EXAMPLE_PAYMENT,
+    "void_description": {**_EXAMPLE_PAYMENT, "receipt_no": "0000123", "original_date": "2025-01-09",
+                         "reason": "cancel"},
+    "cash_movement_description": {"direction": "out", "reason": "消耗品購入"},
+    "cash_difference_description": {"difference": -100},
+}
+"""The variables each naming template is rendered with (besides `store` and `business_date`),
+with example values: what the README lists, and what `check_template` renders once at load."""
+
+
+def check_template(name: str, source: str) -> None:
+    """Render template `name` once with example values, so a variable it does not get (or a
+    filter that fails) is refused when settings load, not on every store-day of a run."""
+    render_name(source, store={"code": "0001", "name": "店"}, business_date="2025-01-10", **EXAMPLE_CONTEXTS[name])

@@ -18,13 +18,14 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from journalgen.close import PaymentKind, TaxCategory
 from journalgen.errors import Problem, SettingsError, pydantic_problems
-from journalgen.naming import compile_template
+from journalgen.naming import check_template
 from journalgen.tax import TaxRounding
 
 
@@ -123,8 +124,8 @@ class Naming(_Section):
 
     @field_validator("*")
     @classmethod
-    def _compiles(cls, source: str) -> str:
-        compile_template(source)
+    def _renders(cls, source: str, info: ValidationInfo) -> str:
+        check_template(info.field_name, source)
         return source
 
 

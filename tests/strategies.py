@@ -36,10 +36,11 @@ def sales(draw: st.DrawFn) -> Sale:
 
 
 @st.composite
-def voids(draw: st.DrawFn) -> Void:
+def voids(draw: st.DrawFn, latest: dt.date = dt.date(2025, 1, 1)) -> Void:
+    """A void of a receipt of `latest` or a day before it."""
     sale = draw(sales())
     return Void(receipt_no=draw(st.from_regex(r"\A[0-9]{7}\Z")),
-                original_date=draw(st.dates(dt.date(2024, 1, 1), dt.date(2025, 12, 31))),
+                original_date=draw(st.dates(dt.date(2024, 1, 1), latest)),
                 reason=draw(st.none() | st.sampled_from(["cancel", "correction"])),
                 **sale.model_dump(exclude_none=False))
 
@@ -53,11 +54,12 @@ cash_counts = st.builds(CashCount, expected=yen, counted=yen)
 def closes(draw: st.DrawFn, min_rows: int = 0, max_rows: int = 12) -> DailyClose:
     """A close with any mix of sales, voids, cash movements and a cash count; `min_rows` and
     `max_rows` bound its sales rows (and a third as many voids)."""
+    business_date = draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
     return DailyClose(
-        business_date=draw(st.dates(dt.date(2025, 1, 1), dt.date(2025, 12, 31))),
+        business_date=business_date,
         store=Store(code=draw(st.from_regex(r"\A[0-9]{4}\Z")), name="テスト店"),
         sales=tuple(draw(st.lists(sales(), min_size=min_rows, max_size=max(min_rows, max_rows)))),
-        voids=tuple(draw(st.lists(voids(), max_size=max(4, max_rows // 3)))),
+        voids=tuple(draw(st.lists(voids(latest=business_date), max_size=max(4, max_rows // 3)))),
         cash_movements=tuple(draw(st.lists(cash_movements, max_size=4))),
         cash_count=draw(st.none() | cash_counts),
     )

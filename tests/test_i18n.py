@@ -69,6 +69,11 @@ def test_out_of_period_says_toenen_kaikei_kikangai_in_both_languages():
 def test_language_follows_the_locale(monkeypatch):
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr("locale.getlocale", lambda: (None, None))
+    assert default_lang() == "en"
+    monkeypatch.setattr("locale.getlocale", lambda: ("Japanese_Japan", "932"))  # Windows, no variable set
+    assert default_lang() == "ja"
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert default_lang() == "en"
     monkeypatch.setenv("LANG", "ja_JP.UTF-8")
     assert default_lang() == "ja"

@@ -31,7 +31,7 @@ def full_closes(draw: st.DrawFn) -> DailyClose:
     close = draw(closes())
     some_yen = st.integers(1, 10**9)
     sale = draw(sales()).model_copy(update={"amount": draw(some_yen), "tax_amount": None})
-    void = draw(voids()).model_copy(update={"amount": draw(some_yen), "tax_amount": None})
+    void = draw(voids(latest=close.business_date)).model_copy(update={"amount": draw(some_yen), "tax_amount": None})
     inward, outward = (draw(cash_movements).model_copy(update={"direction": d, "amount": draw(some_yen)})
                        for d in ("in", "out"))
     expected = draw(some_yen)

@@ -65,6 +65,8 @@ def test_a_run_can_name_its_fiscal_period():
     ("[naming]\nitem = '{{ payment_label '\n", "naming.item", ""),
     ("fiscal_period_override = { start = 2025-01-01, end = 2025-12-31 }\n", "fiscal_period_override", ""),
     ("[company\n", "", ""),
+    ("[naming]\nitem = '{{ nope }}'\n", "naming.item", ""),
+    ("[naming]\nitem = '{{ receipt_no }}'\n", "naming.item", ""),  # only void descriptions get it
     ('payments = "x"\n', "payments", '"x"'),
     ("tax_labels = 1\n", "tax_labels", "1"),
     ('[accounts]\ncash = ""\n', "accounts.cash", '""'),
@@ -91,3 +93,13 @@ def test_a_bad_target_section_names_the_settings_file_and_the_key(tmp_path):
     assert result.exit_code == 2
     assert f"[INVALID_SETTINGS] {path}: the settings cannot be used" in result.stderr
     assert "targets.yayoi.sectoins = true: unknown field" in result.stderr
+
+
+def test_a_section_for_a_target_that_is_not_installed_is_refused_before_anything_is_built(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("[targets.fre]\ncompany_id = 1\n", encoding="utf-8")
+    for command in (["build", "--target", "journal"], ["review", "--date", "2025-01-10"]):
+        result = CliRunner().invoke(cli, [*command, "--config", str(path), "--out", str(tmp_path / "out"), "--lang", "en"])
+        assert result.exit_code == 2, result.output
+        assert "targets.fre: no installed target has this name; installed targets: freee, journal, yayoi" in result.stderr
+    assert not (tmp_path / "out").exists()
