@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from journalgen.hookspecs import hookimpl
+from journalgen.i18n import translate
 from journalgen.journal import Journal, Line
 from journalgen.settings import Settings
 from journalgen.target import Target
@@ -57,7 +58,8 @@ def _side_cells(line: Line | None, settings: Settings) -> list[object]:
 
 
 def render_csv(journal: Journal, settings: Settings) -> bytes:
-    """`journal.csv`: one row per debit/credit pair of each entry, as a 仕訳帳 reads."""
+    """`journal.csv`: one row per debit/credit pair of each entry, as a 仕訳帳 reads (種類 in
+    Japanese, like the headers)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -65,7 +67,7 @@ def render_csv(journal: Journal, settings: Settings) -> bytes:
         for debit, credit in entry.pairs():
             description = (debit or credit).description
             writer.writerow([
-                journal.business_date.isoformat(), entry.key, entry.kind.value,
+                journal.business_date.isoformat(), entry.key, translate(entry.kind.value, "ja"),
                 *_side_cells(debit, settings), *_side_cells(credit, settings),
                 description, " ".join(entry.sources),
             ])
