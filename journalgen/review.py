@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import webbrowser
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel.dates import format_date
@@ -257,7 +257,9 @@ _TEMPLATES.filters["readable"] = readable
 
 def review_page(journal: Journal, settings: Settings, lang: Lang = "ja", settings_label: str | None = None) -> str:
     """The review page of one store-day, as HTML text. `settings_label` says which settings were
-    used when they come from no single file (default: the settings file's name)."""
+    used when they come from no single file (default: the settings file's name). The input is
+    named by its file name only, in refusals too: the page is passed on, the folder is local."""
+    journal = replace(journal, source=Path(journal.source).name)
     previews = target_previews(journal, settings)
     reconciliation = reconcile(journal)
     period = settings.fiscal_period_for(journal.store.code)
@@ -266,7 +268,7 @@ def review_page(journal: Journal, settings: Settings, lang: Lang = "ja", setting
         t=lambda msgid: translate(msgid, lang),
         journal=journal,
         date_text=long_date(journal.business_date, lang),
-        input_name=Path(journal.source).name,
+        input_name=journal.source,
         settings_name=settings_label or settings_name(settings, lang),
         period_text=period_text(period, lang) if period else None,
         period_from_run=settings.fiscal_period_override is not None,

@@ -281,10 +281,12 @@ def test_a_missing_period_is_said_once_naming_the_targets_that_refuse_for_it():
 def test_a_refusal_of_several_lines_keeps_its_lines():
     sample_settings = load_settings(SAMPLE_SETTINGS)
     settings = sample_settings.model_copy(update={"targets": {**sample_settings.targets, "freee": {"company_id": 1}}})
-    journal = journalize(close_of_case("cash-only"), settings)
+    close_file = CASES_DIR / "cash-only" / "close.json"
+    journal = journalize(close_of_case("cash-only"), settings, str(close_file))
     html = review_page(journal, settings, "en")
     [warning] = parse(html).find_all(data_warning=None)
-    assert warning.text.startswith("Target freee refused this day: [MISSING_MASTER]")
+    assert warning.text.startswith("Target freee refused this day: [MISSING_MASTER] close.json: ")
+    assert str(close_file.parent) not in html  # the input by its name only: the folder is the user's
     assert "".join(warning.parts).count("\n") >= 2  # one line per missing freee id
     assert "white-space: pre-wrap" in html.split("ul.warnings li {")[1].split("}")[0]
 
