@@ -224,7 +224,7 @@ def test_a_case_is_reviewed_with_the_settings_the_tests_use(tmp_path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3) or sys.argv[1] not in CASES:
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in CASES or sys.argv[2:] not in ([], ["ja"], ["en"]):
         sys.exit(f"usage: .venv/bin/python tests/test_cases.py CASE [ja|en]\ncases: {', '.join(CASES)}")
     chosen = sys.argv[1]
     print(review_case(chosen, Path("out") / "cases" / chosen, sys.argv[2] if len(sys.argv) == 3 else "ja"))
