@@ -131,10 +131,33 @@ def test_an_amount_over_nine_digits_becomes_a_multi_line_voucher_that_balances()
     outputs = render_yayoi(a_close(sales=(sale,)), SAMPLE_SETTINGS)
     (voucher,) = read_import_file(outputs["yayoi-import.csv"], PERIOD)
     assert [line.flag for line in voucher.lines] == ["2110", "2100", "2101"]
+    assert [line.cells["タイプ"] for line in voucher.lines] == ["3", "3", "3"]  # 振替伝票
     assert [line.credit.amount for line in voucher.lines] == [833_333_334, 833_333_333, 833_333_333]
     assert sum(line.credit.tax_amount for line in voucher.lines) == 227_272_727
     assert voucher.debit_total == voucher.credit_total == 2_500_000_000
     assert smart_records(outputs)[0]["金額"] == 2_500_000_000
+
+
+def test_a_multi_line_void_and_cash_out_spread_their_taxed_debit_over_the_lines():
+    void = Void(receipt_no="0000009", original_date=dt.date(2025, 1, 9), payment="credit", tax="standard_10",
+                amount=2_000_000_000, tax_amount=181_818_181)
+    paid_out = CashMovement(direction="out", reason="消耗品購入", amount=1_500_000_001)
+    outputs = render_yayoi(a_close(sales=(), voids=(void,), cash_movements=(paid_out,)), SAMPLE_SETTINGS)
+    refund, supplies = read_import_file(outputs["yayoi-import.csv"], PERIOD)
+    assert [(line.flag, line.cells["タイプ"]) for line in refund.lines] == [
+        ("2110", "3"), ("2100", "3"), ("2101", "3")]
+    assert [(line.debit.account, line.debit.amount, line.debit.tax_amount) for line in refund.lines] == [
+        ("売上高", 666_666_667, 60_606_061), ("売上高", 666_666_667, 60_606_060),
+        ("売上高", 666_666_666, 60_606_060)]
+    assert [(line.credit.account, line.credit.amount, line.credit.tax_amount) for line in refund.lines] == [
+        ("売掛金", 666_666_667, 0), ("売掛金", 666_666_667, 0), ("売掛金", 666_666_666, 0)]
+    # 1,500,000,001 yen at 10%, tax floored: 136,363,636.
+    assert [(line.flag, line.debit.account, line.debit.tax_category, line.debit.amount, line.debit.tax_amount)
+            for line in supplies.lines] == [("2110", "消耗品費", "課対仕入込10%", 750_000_001, 68_181_818),
+                                            ("2101", "消耗品費", "課対仕入込10%", 750_000_000, 68_181_818)]
+    assert [(line.credit.account, line.credit.amount, line.credit.tax_amount) for line in supplies.lines] == [
+        ("現金", 750_000_001, 0), ("現金", 750_000_000, 0)]
+    assert [record["税額"] for record in smart_records(outputs)] == [181_818_181, 136_363_636]
 
 
 def test_a_day_without_entries_gives_an_empty_import_file_and_no_records():
@@ -142,9 +165,31 @@ def test_a_day_without_entries_gives_an_empty_import_file_and_no_records():
     assert outputs["yayoi-import.csv"] == b"" and smart_records(outputs) == []
 
 
-def test_single_line_flag_2111():
+def test_single_line_flag_2111_writes_one_line_transfer_slips():
     lines = lines_of(render_yayoi(a_close(), yayoi_settings(single_line_flag="2111")))
-    assert {line.flag for line in lines} == {"2111"}
+    assert [(line.flag, line.cells["タイプ"]) for line in lines] == [("2111", "3"), ("2111", "3")]  # 振替伝票
+    journal_lines = lines_of(render_yayoi(a_close(), yayoi_settings(single_line_flag="2000")))
+    assert [(line.flag, line.cells["タイプ"]) for line in journal_lines] == [("2000", "0"), ("2000", "0")]  # 仕訳
+
+
+def test_default_tax_category_names_as_yayoi_writes_them():
+    """The defaults, spelled out here rather than read from the target's options."""
+    reasons = {f"経費{tax}": CashReason(account="消耗品費", tax=tax)
+               for tax in ("standard_10", "reduced_8", "old_8", "non_taxable", "out_of_scope")}
+    settings = Settings.model_validate({
+        "company": {"fiscal_period": {"start": "2025-01-01", "end": "2025-12-31"}},
+        "cash_movements": {reason: booking.model_dump() for reason, booking in reasons.items()}})
+    sales = tuple(Sale(payment="cash", tax=tax, amount=1000)
+                  for tax in ("standard_10", "reduced_8", "old_8", "non_taxable", "export", "out_of_scope"))
+    cash_outs = tuple(CashMovement(direction="out", reason=reason, amount=1000) for reason in reasons)
+    lines = lines_of(render_yayoi(a_close(sales=sales, cash_movements=cash_outs), settings))
+    assert [line.credit.tax_category for line in lines[:6]] == [
+        "課税売上込10%", "課税売上込軽減8%", "課税売上込8%", "非課売上", "輸出売上", "対象外"]
+    assert [line.debit.tax_category for line in lines[6:]] == [
+        "課対仕入込10%", "課対仕入込軽減8%", "課対仕入込8%", "非課仕入", "対象外"]
+    # The payment side (現金) is always 対象外.
+    assert {line.debit.tax_category for line in lines[:6]} | {line.credit.tax_category for line in lines[6:]} == {
+        "対象外"}
 
 
 # --- cp932 and lengths ------------------------------------------------------------------------
@@ -286,6 +331,14 @@ def test_a_day_of_exactly_1000_lines_is_one_file():
     outputs = render_yayoi(a_close(sales=many_sales(1000)), yayoi_settings("row"))
     assert list(outputs) == ["yayoi-smart.json", "yayoi-import.csv"]
     assert len(read_import_file(outputs["yayoi-import.csv"], PERIOD)) == 1000
+
+
+def test_a_day_of_1001_lines_is_split_into_1000_and_1():
+    outputs = render_yayoi(a_close(sales=many_sales(1001)), yayoi_settings("row"))
+    assert list(outputs) == ["yayoi-smart.json", "yayoi-import-1.csv", "yayoi-import-2.csv"]
+    first, second = (read_import_file(outputs[name], PERIOD) for name in ("yayoi-import-1.csv", "yayoi-import-2.csv"))
+    assert (len(first), len(second)) == (1000, 1)
+    assert second[0].lines[0].credit.amount == 110 + 1000
 
 
 def test_a_day_of_more_than_1000_lines_is_split_into_numbered_files_without_splitting_a_voucher():

@@ -1,8 +1,10 @@
 """Properties of the 弥生 target for any close: every file parses with the independent reader,
-Σ売上高 per 税区分 equals the neutral journal, and every voucher carries its entry's key."""
+Σ売上高 per 税区分 and every voucher's Σ税金額 equal the neutral journal, and every voucher
+carries its entry's key."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -10,10 +12,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import closes
+from strategies import REASONS, closes
 from test_yayoi_reader import read_import_file
 
-from journalgen.close import DailyClose, Store
+from journalgen.close import CashMovement, DailyClose, PaymentKind, Store, TaxCategory, Void
 from journalgen.journal import Journal
 from journalgen.journalize import journalize
 from journalgen.settings import Settings, load_settings
@@ -65,6 +67,7 @@ def journal_sales_by_category(journal: Journal, options: YayoiOptions) -> Counte
 
 
 def file_sales_by_category(data: list[bytes], settings: Settings) -> Counter[str]:
+    """The same totals, read from the import files by the independent reader."""
     totals: Counter[str] = Counter()
     for file in data:
         for voucher in read_import_file(file, settings.fiscal_period_for("")):
@@ -76,7 +79,13 @@ def file_sales_by_category(data: list[bytes], settings: Settings) -> Counter[str
     return totals
 
 
+def non_zero(totals: Counter[str]) -> dict[str, int]:
+    """Every total that is not 0, negative ones included (a refund-heavy day)."""
+    return {name: total for name, total in totals.items() if total}
+
+
 def check_close(close: DailyClose, settings: Settings) -> None:
+    """Render `close` and check every property of the import files and the smart records."""
     journal = journalize(close, settings)
     options = YayoiOptions.model_validate(settings.target_section("yayoi"))
     outputs = render_yayoi(close, settings)
@@ -87,7 +96,12 @@ def check_close(close: DailyClose, settings: Settings) -> None:
     assert [voucher.memo for voucher in vouchers] == [f"journalgen:{entry.key}" for entry in journal.entries]
     assert all(line.memo == voucher.memo for voucher in vouchers for line in voucher.lines)
     assert [voucher.debit_total for voucher in vouchers] == [entry.amount for entry in journal.entries]
-    assert +file_sales_by_category(files, settings) == +journal_sales_by_category(journal, options)
+    # Each voucher carries its entry's tax per side, however its lines split it.
+    assert [(sum(line.debit.tax_amount for line in voucher.lines),
+             sum(line.credit.tax_amount for line in voucher.lines)) for voucher in vouchers] == [
+        tuple(sum(line.tax_amount for line in entry.lines if line.side == side) for side in ("debit", "credit"))
+        for entry in journal.entries]
+    assert non_zero(file_sales_by_category(files, settings)) == non_zero(journal_sales_by_category(journal, options))
     # Both renderings write the same words: the smart records match the vouchers' first lines.
     records = json.loads(outputs["yayoi-smart.json"])["records"]
     assert [(r["id"], r["金額"], r["摘要"], r["部門"]) for r in records] == [
@@ -123,3 +137,20 @@ def test_any_store_name_renders_when_replacing_and_truncating(close, store_name,
                                       single_line_flag=single_line_flag, key_in_description=key_in_description,
                                       unencodable="replace",
                                       overlong="truncate"))
+
+
+over_nine_digits = st.integers(1_000_000_000, 30_000_000_000)
+big_voids = st.builds(Void, receipt_no=st.just("0000001"), original_date=st.just(dt.date(2025, 1, 1)),
+                      payment=st.sampled_from(PaymentKind), tax=st.sampled_from(TaxCategory), amount=over_nine_digits)
+big_cash_outs = st.builds(CashMovement, direction=st.just("out"), reason=st.sampled_from(REASONS),
+                          amount=over_nine_digits)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(close=closes(max_rows=4), voids=st.lists(big_voids, max_size=3), cash_outs=st.lists(big_cash_outs, max_size=3))
+def test_voids_and_cash_outs_over_nine_digits_split_their_tax_over_the_voucher_lines(close, voids, cash_outs):
+    """Voids and cash outs are the vouchers with a taxed 借方: when they span several lines, the
+    lines' 税金額 still add up to the entry's, and Σ売上高 per 税区分 still matches."""
+    check_close(DailyClose.model_validate({**close.model_dump(), "voids": [*close.voids, *voids],
+                                           "cash_movements": [*close.cash_movements, *cash_outs]}),
+                SAMPLE_SETTINGS)

@@ -196,6 +196,16 @@ def test_reader_accepts_a_single_line_and_a_multi_line_voucher():
     assert vouchers[1].debit_total == 3300
 
 
+def test_reader_refuses_bytes_that_decode_but_encode_back_differently():
+    # NEC's ≒ (0x8790) decodes to U+2252, which cp932 encodes as 0x81E0: 弥生 would not read
+    # back the bytes the file holds.
+    assert b"\x87\x90".decode("cp932").encode("cp932") == b"\x81\xe0"
+    data = GOOD.encode("cp932").replace("現金売上".encode("cp932"), b"\x87\x90")
+    with pytest.raises(ImportFormatError, match="round-trip"):
+        read_import_file(data)
+    assert read_import_file(data.replace(b"\x87\x90", b"\x81\xe0"))[0].lines[0].description == "\u2252"
+
+
 @pytest.mark.parametrize(("data", "complaint"), [
     ((GOOD.replace("\r\n", "\n") + GOOD).encode("cp932"), "bare LF"),
     (GOOD.replace("\r\n", "").encode("cp932"), "does not end with CRLF"),
