@@ -16,6 +16,8 @@ class YayoiError(JournalgenError):
 
 
 class UnencodableTextError(YayoiError):
+    """A text holds a character Shift_JIS (cp932) cannot encode, and replacing is not asked for."""
+
     code = "YAYOI_UNENCODABLE"
     template = (
         "{file}: {field} of voucher {entry} holds {char} ({codepoint}), which Shift_JIS (cp932) "
@@ -23,7 +25,15 @@ class UnencodableTextError(YayoiError):
     )
 
 
+# TextTooLongError and TextTooWideError share one code on purpose: both say "longer than 弥生
+# keeps" and are fixed the same way (shorten, or overlong = "truncate"), so a connector needs one
+# code; the two classes exist only to name the unit — characters (オンライン's limit) or
+# half-width columns (the desktop's) — in the message.
+
+
 class TextTooLongError(YayoiError):
+    """A 勘定科目 or 補助科目 has more characters than 弥生会計 オンライン keeps."""
+
     code = "YAYOI_TOO_LONG"
     template = (
         "{file}: {field} of voucher {entry} is {length} characters long, more than the {limit} "
@@ -32,6 +42,8 @@ class TextTooLongError(YayoiError):
 
 
 class TextTooWideError(YayoiError):
+    """A text takes more half-width columns (cp932 bytes) than 弥生会計 (desktop) keeps."""
+
     code = "YAYOI_TOO_LONG"
     template = (
         "{file}: {field} of voucher {entry} is {length} half-width columns wide, more than the "
@@ -40,11 +52,15 @@ class TextTooWideError(YayoiError):
 
 
 class UnmappedTaxError(YayoiError):
+    """A line's tax category has no 弥生 税区分 name in the settings."""
+
     code = "YAYOI_UNMAPPED_TAX"
     template = "{file}: [targets.yayoi.{table}] names no 弥生 税区分 for {tax} (voucher {entry}); add one"
 
 
 class VoucherTooLongError(YayoiError):
+    """One entry would need more lines than one import file may hold (over ~1兆円)."""
+
     code = "YAYOI_VOUCHER_TOO_LONG"
     template = (
         "{file}: voucher {entry} needs {lines} lines of the 弥生 import file, more than the {limit} "

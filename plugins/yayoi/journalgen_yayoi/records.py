@@ -59,10 +59,12 @@ class YayoiRecord:
 
     @property
     def debit(self) -> YayoiSide:
+        """The 借方 side: the 取引手段 of a 収入, the 勘定科目 of a 支出."""
         return self.means if self.means.position == "借方" else self.counter
 
     @property
     def credit(self) -> YayoiSide:
+        """The 貸方 side: the 勘定科目 of a 収入, the 取引手段 of a 支出."""
         return self.counter if self.means.position == "借方" else self.means
 
 
@@ -114,6 +116,9 @@ class _SideBuilder:
         return line.payment_label or ""
 
     def build(self, line: Line, position: Literal["借方", "貸方"], sub_account: str) -> YayoiSide:
+        """`line` as the side at `position`, with `sub_account` as its 補助科目: names fitted to
+        弥生's limits, 部門 only when `sections` is on, 税区分 from the sales or purchase table;
+        raises UnmappedTaxError when that table names no 税区分 for the line's tax."""
         names = getattr(self.options, self.tax_table)
         if line.tax not in names:
             raise UnmappedTaxError(file=self.rules.file, table=self.tax_table, tax=line.tax.value,
