@@ -22,6 +22,7 @@ from journalgen.journalize import journalize
 from journalgen.settings import CashReason, FiscalPeriod, PaymentBooking, Settings
 from journalgen_yayoi import errors
 from journalgen_yayoi.errors import TextTooLongError, TextTooWideError, UnencodableTextError, UnmappedTaxError
+from journalgen_yayoi.options import REPLACEMENT_RULE
 
 SAMPLE_CLOSES = sorted((Path(__file__).parents[1] / "journalgen" / "sample" / "closes").glob("*.json"))
 DAY = dt.date(2025, 1, 10)
@@ -220,12 +221,20 @@ def test_jis_code_points_are_written_as_their_cp932_twins_in_both_outputs():
 def test_a_custom_replacement():
     custom = render_yayoi(a_close(store_name="𠮷野家"), yayoi_settings(unencodable="replace", replacement="吉"))
     assert lines_of(custom)[0].debit.section == "0001:吉野家"
+    # A JIS code point is written as its cp932 twin, in both outputs, like any other text.
+    wave = render_yayoi(a_close(store_name="𠮷"), yayoi_settings(unencodable="replace", replacement="〜"))
+    assert lines_of(wave)[0].debit.section == smart_records(wave)[0]["部門"] == "0001:～"
 
 
-def test_the_replacement_itself_must_be_cp932():
+@pytest.mark.parametrize("replacement", ["😀", "\r\n", "\n", "\t", "\x85", "", "〓〓"])
+def test_the_replacement_must_be_one_cp932_character_and_not_a_control_character(replacement):
     with pytest.raises(SettingsError) as caught:
-        build(a_close(), yayoi_settings(replacement="😀"), target="yayoi")
-    assert caught.value.field == "targets.yayoi.replacement"
+        build(a_close(), yayoi_settings(unencodable="replace", replacement=replacement), target="yayoi")
+    error = caught.value
+    assert (error.code, error.field, error.value) == (
+        "INVALID_SETTINGS", "targets.yayoi.replacement", json.dumps(replacement, ensure_ascii=False))
+    assert error.message("en").startswith(f"{SAMPLE_SETTINGS.file_name}: ")
+    assert REPLACEMENT_RULE in error.message("en")
 
 
 def test_line_breaks_in_text_become_spaces():
@@ -279,6 +288,7 @@ def test_every_message_has_japanese():
     for error in (errors.UnencodableTextError, errors.TextTooLongError, errors.TextTooWideError,
                   errors.UnmappedTaxError, errors.VoucherTooLongError):
         assert translate(error.template, "ja", errors.LOCALE_DIR) != error.template, error.__name__
+    assert "制御文字" in translate(REPLACEMENT_RULE, "ja", errors.LOCALE_DIR)
 
 
 # --- fiscal period ----------------------------------------------------------------------------

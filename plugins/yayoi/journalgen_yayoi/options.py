@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -27,6 +28,12 @@ DEFAULT_PURCHASE_TAX: dict[TaxCategory, str] = {
 }
 """税区分 of purchase-side lines (cash out). `export` has no purchase-side name: a cash-out
 reason booked as export is refused until the settings name one."""
+
+
+REPLACEMENT_RULE = (
+    "must be a single character Shift_JIS (cp932) can encode, not a control character such as a line break"
+)
+"""Why a `replacement` is refused (a message id of this plugin's catalog)."""
 
 
 def _merged(defaults: dict[TaxCategory, str], given: Any) -> Any:
@@ -58,7 +65,8 @@ class YayoiOptions(BaseModel):
     """Text Shift_JIS (cp932) cannot encode: refuse, or replace by the documented rule."""
 
     replacement: str = "〓"
-    """What `unencodable = "replace"` writes for a character with no cp932 equivalent."""
+    """What `unencodable = "replace"` writes for a character with no cp932 equivalent: one
+    cp932 character, not a control character (a line break would split the import line)."""
 
     overlong: Literal["error", "truncate"] = "error"
     """Text longer than 弥生 keeps: refuse, or cut it to the limit."""
@@ -78,11 +86,8 @@ class YayoiOptions(BaseModel):
 
     @field_validator("replacement")
     @classmethod
-    def _replacement_encodes(cls, value: str) -> str:
-        if not value:
-            raise ValueError("must not be empty")
-        try:
-            value.encode("cp932")
-        except UnicodeEncodeError:
-            raise ValueError("must be text Shift_JIS (cp932) can encode") from None
+    def _one_cp932_character(cls, value: str) -> str:
+        # errors="ignore" drops a character cp932 cannot encode, leaving no bytes.
+        if len(value) != 1 or unicodedata.category(value) == "Cc" or not value.encode("cp932", errors="ignore"):
+            raise ValueError(REPLACEMENT_RULE)
         return value

@@ -94,7 +94,7 @@ class TextRules:
             for candidate in (LOOK_ALIKES.get(char, ""), unicodedata.normalize("NFKC", char)):
                 if candidate and encodable(candidate):
                     return as_cp932_reads(candidate)
-            return self.options.replacement
+            return as_cp932_reads(self.options.replacement)
         raise UnencodableTextError(file=self.file, field=field, value=text, entry=self.entry,
                                    char=char, codepoint=f"U+{ord(char):04X}")
 
