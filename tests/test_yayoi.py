@@ -243,6 +243,20 @@ def test_line_breaks_in_text_become_spaces():
     assert lines_of(render_yayoi(a_close(), settings))[0].description == "現金 売上"
 
 
+def test_decomposed_text_is_composed_before_the_cp932_rules():
+    # macOS writes が as か + U+3099 (NFD); cp932 has no U+3099 alone.
+    settings = SAMPLE_SETTINGS.model_copy(update={"cash_movements": {
+        "か\u3099ス代": CashReason(account="水道光熱費"), "\u212b\ufa10": CashReason(account="仮払金")}})
+    close = a_close(sales=(), cash_movements=(CashMovement(direction="out", reason="か\u3099ス代", amount=500),
+                                              CashMovement(direction="out", reason="\u212b\ufa10", amount=100)))
+    outputs = render_yayoi(close, settings)
+    gas, other = lines_of(outputs)
+    assert gas.description == smart_records(outputs)[0]["摘要"] == "出金 がス代"
+    # Characters without marks are kept as they are: whole-text NFC would make the Å of cp932
+    # (U+212B ANGSTROM SIGN) U+00C5, which cp932 lacks, and 塚 (U+FA10) U+585A.
+    assert other.description == "出金 \u212b\ufa10"
+
+
 def test_an_account_name_over_twelve_characters_is_an_error_or_truncated_when_asked():
     settings = SAMPLE_SETTINGS.model_copy(update={"accounts": SAMPLE_SETTINGS.accounts.model_copy(
         update={"sales": "売上高（ポスレジ店舗売上分）"})})

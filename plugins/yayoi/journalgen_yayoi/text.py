@@ -53,6 +53,20 @@ def encodable(text: str) -> bool:
     return True
 
 
+def composed(text: str) -> str:
+    """`text` with every base character and the combining marks after it composed (NFC), as
+    macOS writes decomposed text: か + U+3099 becomes が. A character without marks is kept:
+    whole-text NFC would also turn U+212B ANGSTROM SIGN (in cp932) into U+00C5 (not in cp932),
+    and cp932's compatibility ideographs (U+FA10, U+FA19 …) into other code points."""
+    clusters: list[str] = []
+    for char in text:
+        if clusters and unicodedata.combining(char):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return "".join(unicodedata.normalize("NFC", cluster) if len(cluster) > 1 else cluster for cluster in clusters)
+
+
 def as_cp932_reads(text: str) -> str:
     """Encodable `text` as it reads back from cp932: the JIS code points 〜 ‖ − ¢ £ ¬ come back as
     their cp932 twins ～ ∥ － ￠ ￡ ￢ (the same glyphs), so both outputs write the twins."""
@@ -73,9 +87,10 @@ class TextRules:
         self.entry = entry
 
     def fit(self, text: str, field: str, limit: Limit | None = None) -> str:
-        """`text` made one line, cp932-encodable and within `limit`; raises UnencodableTextError
-        or TextTooLongError/TextTooWideError when settings do not ask to replace or truncate."""
-        text = _CONTROL.sub(" ", text)
+        """`text` composed, made one line, cp932-encodable and within `limit`; raises
+        UnencodableTextError or TextTooLongError/TextTooWideError when settings do not ask to
+        replace or truncate."""
+        text = _CONTROL.sub(" ", composed(text))
         text = "".join(self._encodable(char, text, field) for char in text)
         if limit is None or limit.fits(text):
             return text
