@@ -215,7 +215,7 @@ def reconciliation_label(row: ReconciliationRow, settings: Settings, lang: Lang)
 def settings_name(settings: Settings, lang: Lang) -> str:
     """Which settings the page was made with: the file's name (never its folder), the shipped
     sample settings, or the shipped defaults."""
-    file = settings._file
+    file = settings.file
     if file is None:
         if settings == Settings():
             return translate("shipped defaults", lang)

@@ -239,6 +239,11 @@ class Settings(_Section):
         return self._file.parent / path if self._file is not None else Path(path)
 
     @property
+    def file(self) -> Path | None:
+        """The settings file these came from; None for settings made in code (or the defaults)."""
+        return self._file
+
+    @property
     def file_name(self) -> str:
         """The settings file these came from, for error messages (`settings` when made in code)."""
         return str(self._file) if self._file is not None else "settings"

@@ -17,7 +17,7 @@ from journalgen.i18n import (
     translate,
 )
 from journalgen.journal import EntryKind
-from journalgen.review import RECONCILIATION_LABELS
+from journalgen.review import ENTRY_KIND_LABELS, RECONCILIATION_LABELS
 
 CORE = Path(errors.__file__).parent
 # call name → position of the message id among its arguments
@@ -26,9 +26,10 @@ MESSAGE_ARGUMENT = {"translate": 0, "Problem": 2, "refuse": 2}
 
 def message_ids() -> set[str]:
     """Message ids used in the core: error templates, reasons, translate() calls, the review
-    page's `t("…")` texts, entry kinds and reconciliation rows (both looked up by value)."""
+    page's `t("…")` texts, entry kinds (journal.csv looks them up by value, the page by label)
+    and reconciliation rows."""
     found = set(errors.PYDANTIC_REASONS.values()) | {kind.value for kind in EntryKind}
-    found |= set(RECONCILIATION_LABELS.values())
+    found |= set(RECONCILIATION_LABELS.values()) | set(ENTRY_KIND_LABELS.values())
     for template in (CORE / "templates").glob("*.html"):
         found |= set(re.findall(r"""\bt\(["']([^"']+)["']\)""", template.read_text(encoding="utf-8")))
     for path in CORE.glob("*.py"):
