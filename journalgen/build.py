@@ -42,7 +42,7 @@ def target_options(target: Target, settings: Settings) -> Any:
         return target.options.model_validate(section)
     except ValidationError as exc:
         problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc))
-        raise SettingsError(file=settings.file_name, problems=problems) from None
+        raise SettingsError(file=settings.file_name, problems=problems, locale_dir=target.locale_dir) from None
 
 
 def check_targets(settings: Settings, names: Iterable[str]) -> None:

@@ -52,10 +52,13 @@ class JournalgenError(Exception):
     template: ClassVar[str] = "{detail}"
     locale_dir: ClassVar[Path] = CORE_LOCALE_DIR
 
-    def __init__(self, *, file: str = "", problems: tuple[Problem, ...] = (), **params: Any):
+    def __init__(self, *, file: str = "", problems: tuple[Problem, ...] = (), locale_dir: Path | None = None,
+                 **params: Any):
         self.file = file
         self.problems = tuple(problems)
         self.params = params
+        if locale_dir is not None:  # a plugin's catalog, for the reasons its own validators give
+            self.locale_dir = locale_dir
         super().__init__(self.message("en"))
 
     @property
@@ -206,7 +209,6 @@ PYDANTIC_REASONS: dict[str, str] = {
     "list_type": "must be a list",
     "dict_type": "must be a table",
     "bool_type": "must be true or false",
-    "value_error": "{error}",
 }
 
 
@@ -236,7 +238,9 @@ def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
         # Pydantic appends the failing enum/literal branch or validator name; keep the field path.
         reason = PYDANTIC_REASONS.get(error["type"])
         context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
-        if reason is None:
+        if error["type"] == "value_error":  # a validator's own words: the message id to translate
+            reason, context = context["error"], {}
+        elif reason is None:
             reason, context = "{error}", {"error": error["msg"]}
         value = "(missing)" if error["type"] == "missing" else shown(error.get("input"))
         problems.append(Problem(_field_path(loc), value, reason, context))

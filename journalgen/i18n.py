@@ -33,10 +33,11 @@ def catalog(locale_dir: Path, lang: str) -> dict[str, str]:
 
 
 def translate(msgid: str, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str:
-    """`msgid` in `lang`; English is the id itself, a missing translation falls back to it."""
+    """`msgid` in `lang`, from the catalog in `locale_dir` (a plugin's), else the core's;
+    English is the id itself, and so is a message no catalog translates."""
     if lang == "en":
         return msgid
-    return catalog(locale_dir, lang).get(msgid, msgid)
+    return catalog(locale_dir, lang).get(msgid) or catalog(CORE_LOCALE_DIR, lang).get(msgid, msgid)
 
 
 def default_lang() -> Lang:

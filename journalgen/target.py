@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,6 +34,8 @@ class Target:
       (fiscal period, limits, missing masters); the default accepts everything.
     - `options`: a pydantic model for `[targets.NAME]` in the settings; `None` takes no options.
       An accounting target calls `journalgen.fiscal.check_fiscal_period` from its `check`.
+    - `locale_dir`: the plugin's babel catalogs (`<dir>/ja/LC_MESSAGES/journalgen.po`), where the
+      Japanese of its `options` validators' messages is looked up (then the core's).
     """
 
     name: str
@@ -40,3 +43,4 @@ class Target:
     render: Renderer
     check: Checker | None = None
     options: type[BaseModel] | None = None
+    locale_dir: Path | None = None

@@ -235,6 +235,7 @@ def test_the_replacement_must_be_one_cp932_character_and_not_a_control_character
         "INVALID_SETTINGS", "targets.yayoi.replacement", json.dumps(replacement, ensure_ascii=False))
     assert error.message("en").startswith(f"{SAMPLE_SETTINGS.file_name}: ")
     assert REPLACEMENT_RULE in error.message("en")
+    assert "Shift_JIS (cp932) で表せる1文字にしてください" in error.message("ja")  # from the plugin's catalog
 
 
 def test_line_breaks_in_text_become_spaces():

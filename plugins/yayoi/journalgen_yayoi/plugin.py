@@ -8,6 +8,7 @@ from journalgen.journal import Journal
 from journalgen.settings import Settings
 from journalgen.target import Target
 from journalgen_yayoi import import_file, smart
+from journalgen_yayoi.errors import LOCALE_DIR
 from journalgen_yayoi.options import YayoiOptions
 from journalgen_yayoi.records import build_records
 
@@ -37,4 +38,5 @@ def journalgen_register_targets(register):
         render=render,
         check=check,
         options=YayoiOptions,
+        locale_dir=LOCALE_DIR,
     ))
