@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from journalgen_freee import FreeeRequests, deal_bodies
 from test_freee_schema import REPO, SAMPLE_CLOSES, SAMPLE_SETTINGS, assert_valid
 
 from journalgen.build import build
+from journalgen.cli import cli
 from journalgen.close import CashCount, CashMovement, DailyClose, Sale, Store, Void
 from journalgen.errors import MissingMasterError, OutOfFiscalPeriodError, SettingsError
 from journalgen.inputs import parse_close
@@ -408,6 +410,21 @@ def test_an_unknown_freee_setting_is_refused():
     with pytest.raises(SettingsError) as caught:
         build(sample("2025-01-10_0001.json"), settings_with({**FREEE, "company": 1}), "freee", "close.json")
     assert "targets.freee.company" in caught.value.message("en")
+
+
+@pytest.mark.parametrize(("table", "given", "shown"), [
+    ("tax_codes", "{ standard_10 = -129 }", "targets.freee.tax_codes.standard_10 = -129: must not be negative"),
+    ("tax_codes", "5", "targets.freee.tax_codes = 5: must be a table"),
+    ("purchase_tax_codes", "{ reduced_8 = -163 }", "targets.freee.purchase_tax_codes.reduced_8 = -163"),
+])
+def test_a_bad_tax_code_setting_stops_the_cli_naming_file_key_and_value(tmp_path, table, given, shown):
+    path = tmp_path / "settings.toml"
+    path.write_text(f"[targets.freee]\n{table} = {given}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--date", "2025-01-10", "--target", "freee", "--config", str(path),
+                                      "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert f"[INVALID_SETTINGS] {path}: the settings cannot be used" in result.stderr and shown in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_same_input_gives_the_same_bytes_in_another_process():

@@ -8,13 +8,16 @@ first here, then in the saved company file when `company_file` is given.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
 
 from journalgen.close import TaxCategory
 
 WalletableType = Literal["bank_account", "credit_card", "wallet"]
+
+TaxCode = Annotated[int, Field(ge=0, le=2_147_483_647)]
+"""A freee 税区分コード: the range dealCreateParams.details[].tax_code takes."""
 
 DEFAULT_TAX_CODES: dict[TaxCategory, int] = {
     TaxCategory.standard_10: 129,  # 課税売上10%
@@ -63,17 +66,18 @@ class FreeeOptions(_Frozen):
         default={},
         description="account name (現金, 普通預金 …) → its 口座 {id, type}, or the 口座's name in the company file",
     )
-    tax_codes: dict[TaxCategory, int] = Field(default=DEFAULT_TAX_CODES, description="sales-side 税区分コード")
-    purchase_tax_codes: dict[TaxCategory, int] = Field(
+    tax_codes: dict[TaxCategory, TaxCode] = Field(default=DEFAULT_TAX_CODES, description="sales-side 税区分コード")
+    purchase_tax_codes: dict[TaxCategory, TaxCode] = Field(
         default=DEFAULT_PURCHASE_TAX_CODES, description="purchase-side 税区分コード, for paid-out cash"
     )
 
-    @field_validator("tax_codes", mode="before")
+    @field_validator("tax_codes", "purchase_tax_codes", mode="before")
     @classmethod
-    def _merge_tax_codes(cls, given: dict[str, Any]) -> dict[str, Any]:
-        return {**{k.value: v for k, v in DEFAULT_TAX_CODES.items()}, **given}
-
-    @field_validator("purchase_tax_codes", mode="before")
-    @classmethod
-    def _merge_purchase_tax_codes(cls, given: dict[str, Any]) -> dict[str, Any]:
-        return {**{k.value: v for k, v in DEFAULT_PURCHASE_TAX_CODES.items()}, **given}
+    def _over_defaults(cls, given: Any, info: ValidationInfo) -> Any:
+        """The codes given laid over the field's defaults. Anything but a table is returned
+        unchanged, so pydantic refuses it as the wrong type (naming the key) instead of this
+        raising a TypeError."""
+        if not isinstance(given, dict):
+            return given
+        defaults = DEFAULT_TAX_CODES if info.field_name == "tax_codes" else DEFAULT_PURCHASE_TAX_CODES
+        return {**{category.value: code for category, code in defaults.items()}, **given}
