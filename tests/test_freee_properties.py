@@ -1,6 +1,7 @@
-"""Properties of the freee target for any close: the deals book exactly the neutral journal's
-sales per (tax code × 品目), the cash payments are exactly the net cash sales, every cash
-movement and cash difference is booked once, and every body validates against freee's schema."""
+"""Properties of the freee target for any close, including days whose groups pass freee's 100
+details per deal: the deals book exactly the neutral journal's sales per (tax code × 品目), the
+cash payments are exactly the net cash sales, every cash movement and cash difference is booked
+once, and every body validates against freee's schema."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from journalgen_freee import deal_bodies
+from journalgen_freee import FreeeRequests, deal_bodies
 from journalgen_freee.options import DEFAULT_TAX_CODES
 from strategies import closes
 from test_freee_schema import SAMPLE_SETTINGS, assert_valid
 
-from journalgen.close import DailyClose, Store
-from journalgen.journal import EntryKind
+from journalgen.close import DailyClose, PaymentKind, Store
+from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.settings import Settings
 
@@ -45,7 +46,35 @@ VARIANTS = {(grouping, deals): variant(grouping, deals)
 def test_deals_book_the_journal_exactly_and_validate(close: DailyClose, variant_key: tuple[str, str]):
     settings = VARIANTS[variant_key]
     journal = journalize(close.model_copy(update={"store": STORE}), settings, "close.json")
+    assert_books_the_journal(journal, deal_bodies(journal, settings))
+
+
+MANY_ROWS = {deals: variant("row", deals) for deals in ("per_payment_kind", "per_day")}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(close=closes(min_rows=90, max_rows=160), kind=st.sampled_from(PaymentKind),
+       sales_deals=st.sampled_from(sorted(MANY_ROWS)))
+def test_days_over_100_details_are_split_and_still_book_the_journal_exactly(
+    close: DailyClose, kind: PaymentKind, sales_deals: str
+):
+    """One detail per input row: per day, the day's sales are one group of 90 rows or more; per
+    payment kind, every sale is moved to one kind so that its group passes 100 too (the voids
+    keep their kinds)."""
+    if sales_deals == "per_payment_kind":
+        close = close.model_copy(update={"sales": tuple(sale.model_copy(update={"payment": kind})
+                                                        for sale in close.sales)})
+    settings = MANY_ROWS[sales_deals]
+    journal = journalize(close.model_copy(update={"store": STORE}), settings, "close.json")
     requests = deal_bodies(journal, settings)
+    assert all(len(deal["details"]) <= 100 for deal in requests.deals)
+    assert_books_the_journal(journal, requests)
+
+
+def assert_books_the_journal(journal: Journal, requests: FreeeRequests) -> None:
+    """The bodies validate; Σ detail amounts per (tax code × 品目) of the sales deals equals the
+    journal's sales lines; their Σ payments equals net cash sales; every cash movement and cash
+    difference is one deal or transfer for its amount."""
     assert_valid(requests)
 
     expected_sales: Counter[tuple[int, int]] = Counter()

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from journalgen_freee import FreeeRequests, deal_bodies
 from jsonschema import Draft7Validator
 
+from journalgen.cli import cli
 from journalgen.inputs import parse_close
 from journalgen.journalize import journalize
 from journalgen.settings import Settings, load_settings
@@ -100,3 +102,17 @@ def test_every_sample_day_validates_with_one_deal_per_day():
         **SAMPLE_SETTINGS.targets, "freee": {**SAMPLE_SETTINGS.target_section("freee"), "sales_deals": "per_day"}}})
     for path in SAMPLE_CLOSES:
         assert_valid(sample_requests(path, settings))
+
+
+def test_the_cli_build_of_a_sample_day_writes_valid_bodies_for_both_stores(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "--date", "2025-01-10", "--target", "freee",
+                                      "--out", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "2025-01-10").iterdir()) == ["0001", "0002"]
+    for store in ("0001", "0002"):
+        folder = tmp_path / "2025-01-10" / store
+        assert [path.name for path in folder.iterdir()] == ["freee-deals.json"]
+        document = json.loads((folder / "freee-deals.json").read_text(encoding="utf-8"))
+        assert document["store"]["code"] == store and document["deals"]
+        assert_valid(FreeeRequests(company_id=document["company_id"], deals=document["deals"],
+                                   transfers=document["transfers"]))
