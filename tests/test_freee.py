@@ -1,25 +1,31 @@
-"""The freee target, rule by rule: grouping, voids, the refund rule, cash movements, over/short,
-the 100-detail split, masters, the company file, the fiscal period and determinism."""
+"""The freee target, rule by rule: grouping, payment accounts, voids, the refund rule, cash
+movements, over/short, the 100-detail split, masters, the company file, the fiscal period,
+settings errors, messages and determinism."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from journalgen_freee import FreeeRequests, deal_bodies
+from journalgen_freee import errors as freee_errors
+from journalgen_freee.errors import FreeeUnsupportedPaymentAccountError
 from test_freee_schema import REPO, SAMPLE_CLOSES, SAMPLE_SETTINGS, assert_valid
 
 from journalgen.build import build
 from journalgen.cli import cli
 from journalgen.close import CashCount, CashMovement, DailyClose, Sale, Store, Void
-from journalgen.errors import MissingMasterError, OutOfFiscalPeriodError, SettingsError
+from journalgen.errors import JournalgenError, MissingMasterError, OutOfFiscalPeriodError, SettingsError
+from journalgen.i18n import translate
 from journalgen.inputs import parse_close
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
@@ -37,6 +43,13 @@ def settings_with(freee: dict[str, Any] | None = None, **update: Any) -> Setting
     top-level fields updated."""
     targets = {**SAMPLE_SETTINGS.targets, "freee": FREEE if freee is None else freee}
     return SAMPLE_SETTINGS.model_copy(update={"targets": targets, **update})
+
+
+def settings_from(**data: Any) -> Settings:
+    """Settings validated from `data` (so `[payments]` accounts follow `[accounts]`), with the
+    sample's fiscal period and `[targets.freee]`."""
+    return Settings.model_validate({"company": SAMPLE_SETTINGS.company.model_dump(), "targets": {"freee": FREEE},
+                                    **data})
 
 
 def close(**fields: Any) -> DailyClose:
@@ -122,6 +135,42 @@ def test_per_day_puts_all_sales_in_one_deal_with_the_cash_part_as_partial_paymen
     day = deals["POS-20250110-0001-sales"]
     assert sum(d["amount"] for d in day["details"]) == 48400 + 12960 + 34100 + 6760
     assert day["payments"][0]["amount"] == 48400 + 12960
+
+
+def test_a_payment_kind_booked_to_a_koza_is_settled_from_it_and_one_booked_to_receivable_stays_unsettled():
+    settings = settings_from(payments={"credit": {"account": "普通預金"}, "on_account": {"account": "売掛金"}})
+    day = close(sales=(cash_sale(1100, 100), cash_sale(2200, 200, payment="credit"),
+                       cash_sale(3300, 300, payment="on_account")))
+    deals = by_ref(bodies(day, settings))
+    assert deals["POS-20250110-0001-cash"]["payments"] == [
+        {"amount": 1100, "from_walletable_id": CASH_WALLET, "from_walletable_type": "wallet", "date": "2025-01-10"}]
+    assert deals["POS-20250110-0001-credit"]["payments"] == [
+        {"amount": 2200, "from_walletable_id": BANK, "from_walletable_type": "bank_account", "date": "2025-01-10"}]
+    assert "payments" not in deals["POS-20250110-0001-on_account"]
+    per_day = settings_from(payments={"credit": {"account": "普通預金"}},
+                            targets={"freee": {**FREEE, "sales_deals": "per_day"}})
+    (whole,) = bodies(day, per_day).deals
+    assert [(p["from_walletable_id"], p["amount"]) for p in whole["payments"]] == [(CASH_WALLET, 1100), (BANK, 2200)]
+
+
+def test_the_receivable_account_of_the_settings_leaves_non_cash_kinds_unsettled():
+    settings = settings_from(accounts={"receivable": "未収入金"})
+    day = close(sales=(cash_sale(2200, 200, payment="credit"),))
+    assert {line.account for entry in journalize(day, settings).entries for line in entry.lines} == {"未収入金", "売上高"}
+    (credit,) = bodies(day, settings).deals
+    assert credit["ref_number"] == "POS-20250110-0001-credit" and "payments" not in credit
+
+
+def test_a_payment_account_freee_cannot_book_is_refused_naming_the_key_and_how_to_fix_it():
+    settings = settings_from(payments={"points": {"account": "販売促進費"}})
+    with pytest.raises(FreeeUnsupportedPaymentAccountError) as caught:
+        build(close(sales=(cash_sale(1100, 100, payment="points"),)), settings, "freee", "close.json")
+    error = caught.value
+    assert isinstance(error, SettingsError) and error.code == "FREEE_UNSUPPORTED_PAYMENT_ACCOUNT"
+    assert (error.file, error.field, error.value) == ("settings", "payments.points.account", "販売促進費")
+    assert "[targets.freee.walletables]" in error.message("en") and "売掛金" in error.message("en")
+    assert "販売促進費" in error.message("ja") and "未決済" in error.message("ja")
+    assert bodies(close(sales=(cash_sale(1100, 100),)), settings).deals  # a day without points still builds
 
 
 def test_a_void_is_a_minus_line_in_its_payment_kinds_deal_naming_receipt_and_date():
@@ -292,7 +341,9 @@ def company_file(tmp_path: Path, *years: tuple[str, str, bool], company_id: int 
         "id": company_id, "name": "サンプル食堂株式会社", "role": "admin",
         "fiscal_years": [{"id": n + 1, "start_date": start, "end_date": end, "is_closed": closed,
                           "tax_method": 2, "month_end_date": None} for n, (start, end, closed) in enumerate(years)],
-        "account_items": named(list(FREEE["account_items"]), 1000) + [{"id": 1999, "name": "現金", "categories": []}],
+        "account_items": named(list(FREEE["account_items"]), 1000) + [
+            {"id": 1998 + n, "name": name, "categories": ["資産", "流動資産", "現金・預金"]}
+            for n, name in enumerate(["現金", "定期預金"])],
         "items": named(list(FREEE["items"]), 2000),
         "sections": named(list(FREEE["sections"]), 3000),
         "tags": [],
@@ -334,6 +385,38 @@ def test_a_relative_company_file_is_found_beside_the_settings_file(tmp_path, mon
     assert requests.company_id == 424242
 
 
+def test_an_account_the_company_file_files_under_cash_and_deposits_is_never_a_detail(tmp_path):
+    """定期預金 is a 現金・預金 勘定科目 in the file but no 口座 is known for it: a cash movement or a
+    payment kind booked to it is a missing 口座, never a detail line."""
+    path = company_file(tmp_path, ("2025-01-01", "2025-12-31", False))
+    settings = company_settings(path).model_copy(update={"cash_movements": {"預入": CashReason(account="定期預金")}})
+    deposit = close(cash_movements=(CashMovement(direction="out", reason="預入", amount=5000),))
+    with pytest.raises(MissingMasterError) as caught:
+        bodies(deposit, settings)
+    assert [(p.field, p.value) for p in caught.value.problems] == [("targets.freee.walletables", "定期預金")]
+    payments = {**SAMPLE_SETTINGS.payments, "qr": SAMPLE_SETTINGS.payments["qr"].model_copy(
+        update={"account": "定期預金"})}
+    with pytest.raises(MissingMasterError) as caught:
+        bodies(close(sales=(cash_sale(1100, 100, payment="qr"),)), settings.model_copy(update={"payments": payments}))
+    assert [(p.field, p.value) for p in caught.value.problems] == [("targets.freee.walletables", "定期預金")]
+    known = company_settings(path, walletables={"普通預金": "みずほ銀行", "定期預金": "みずほ銀行"}).model_copy(
+        update={"cash_movements": settings.cash_movements})
+    requests = bodies(deposit, known)
+    assert requests.deals == [] and requests.transfers[0]["to_walletables"][0]["id"] == 4002
+
+
+def test_a_koza_name_the_company_file_lacks_is_named_in_the_missing_master(tmp_path):
+    path = company_file(tmp_path, ("2025-01-01", "2025-12-31", False))
+    settings = company_settings(path, walletables={"普通預金": "りそな銀行"})
+    with pytest.raises(MissingMasterError) as caught:
+        bodies(sample("2025-01-10_0001.json"), settings)  # its 釣銭補充 comes from 普通預金
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.value) == ("targets.freee.walletables", "普通預金")
+    for lang in ("ja", "en"):
+        assert "りそな銀行" in caught.value.message(lang) and "普通預金" in caught.value.message(lang)
+    assert "walletables.普通預金 (りそな銀行)" in caught.value.message("en")
+
+
 def test_settings_ids_win_over_the_company_file_and_company_ids_must_agree(tmp_path):
     path = company_file(tmp_path, ("2025-01-01", "2025-12-31", False))
     settings = company_settings(path, items={"【POS Regi】現金": 77})
@@ -370,36 +453,45 @@ def test_a_day_outside_the_settings_period_is_refused_in_ja_and_en():
     assert_out_of_period(caught.value, "2025-01-10", "2024-04-01..2025-01-09")
 
 
-def test_a_day_in_a_closed_year_of_the_company_file_is_refused(tmp_path):
+def assert_closed_year(error: OutOfFiscalPeriodError, date: str, period: str) -> None:
+    assert_out_of_period(error, date, period)
+    assert "年度締め済み" in error.message("ja") and "closed in freee" in error.message("en")
+
+
+def test_a_day_in_a_closed_year_of_the_company_file_is_refused_naming_that_year(tmp_path):
     path = company_file(tmp_path, ("2024-01-01", "2024-12-31", True), ("2025-01-01", "2025-12-31", False))
     with pytest.raises(OutOfFiscalPeriodError) as caught:
         bodies(close(business_date=dt.date(2024, 12, 30), sales=(cash_sale(1100),)), company_settings(path))
-    assert_out_of_period(caught.value, "2024-12-30", "2025-01-01..2025-12-31")
+    assert_closed_year(caught.value, "2024-12-30", "2024-01-01..2024-12-31")
 
 
 def test_the_company_files_years_win_over_the_settings_period(tmp_path):
-    """The sample settings say 2025; the company file says 2025 is closed and 2026 is open."""
-    path = company_file(tmp_path, ("2025-01-01", "2025-12-31", True), ("2026-01-01", "2026-12-31", False))
+    """The sample settings say 2025; the company file knows only 2024, still open."""
+    path = company_file(tmp_path, ("2024-01-01", "2024-12-31", False))
     with pytest.raises(OutOfFiscalPeriodError) as caught:
         bodies(sample("2025-01-10_0001.json"), company_settings(path))
-    assert_out_of_period(caught.value, "2025-01-10", "2026-01-01..2026-12-31")
+    assert_out_of_period(caught.value, "2025-01-10", "2024-01-01..2024-12-31")
 
 
 def test_a_company_file_with_every_year_closed_refuses_every_day(tmp_path):
-    path = company_file(tmp_path, ("2025-01-01", "2025-12-31", True))
+    path = company_file(tmp_path, ("2024-01-01", "2024-12-31", True))
     with pytest.raises(OutOfFiscalPeriodError) as caught:
         bodies(sample("2025-01-10_0001.json"), company_settings(path))
-    assert_out_of_period(caught.value, "2025-01-10", "2025-01-01..2025-12-31 (closed)")
+    assert_out_of_period(caught.value, "2025-01-10", "2024-01-01..2024-12-31 (closed)")
 
 
-def test_an_explicit_fiscal_period_wins_over_the_company_file(tmp_path):
-    path = company_file(tmp_path, ("2025-01-01", "2025-12-31", True))
-    settings = company_settings(path).model_copy(
-        update={"fiscal_period_override": FiscalPeriod.parse("2025-01-01..2025-12-31")})
-    assert bodies(sample("2025-01-10_0001.json"), settings).deals
-    settings = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse("2026-01-01..2026-12-31")})
+def test_an_explicit_fiscal_period_decides_for_open_and_unknown_years_but_never_reopens_a_closed_one(tmp_path):
+    path = company_file(tmp_path, ("2024-01-01", "2024-12-31", True), ("2025-01-01", "2025-12-31", False))
+    both = company_settings(path).model_copy(
+        update={"fiscal_period_override": FiscalPeriod.parse("2024-01-01..2026-12-31")})
     with pytest.raises(OutOfFiscalPeriodError) as caught:
-        bodies(sample("2025-01-10_0001.json"), settings)
+        bodies(close(business_date=dt.date(2024, 12, 30), sales=(cash_sale(1100),)), both)
+    assert_closed_year(caught.value, "2024-12-30", "2024-01-01..2024-12-31")
+    assert bodies(sample("2025-01-10_0001.json"), both).deals  # an open year of the file
+    assert bodies(close(business_date=dt.date(2026, 1, 5), sales=(cash_sale(1100),)), both).deals  # no year
+    later = both.model_copy(update={"fiscal_period_override": FiscalPeriod.parse("2026-01-01..2026-12-31")})
+    with pytest.raises(OutOfFiscalPeriodError) as caught:
+        bodies(sample("2025-01-10_0001.json"), later)  # open in the file, but not the run's period
     assert_out_of_period(caught.value, "2025-01-10", "2026-01-01..2026-12-31")
 
 
@@ -425,6 +517,30 @@ def test_a_bad_tax_code_setting_stops_the_cli_naming_file_key_and_value(tmp_path
     assert result.exit_code == 2, result.output
     assert f"[INVALID_SETTINGS] {path}: the settings cannot be used" in result.stderr and shown in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _reason_argument(call: ast.Call) -> ast.expr:
+    position = {"settings_error": 3, "Problem": 2}[call.func.id]
+    if len(call.args) > position:
+        return call.args[position]
+    return next(keyword.value for keyword in call.keywords if keyword.arg == "reason")
+
+
+def test_every_freee_message_has_japanese_with_the_same_placeholders():
+    """Reasons are constants of journalgen_freee.errors, never literals elsewhere; each constant
+    and each error template there has its Japanese in the plugin's catalog."""
+    for path in Path(freee_errors.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("settings_error", "Problem"):
+                assert not isinstance(_reason_argument(node), ast.Constant), f"{path.name}:{node.lineno}"
+    messages = {value for name, value in vars(freee_errors).items() if name.isupper() and isinstance(value, str)}
+    messages |= {error.template for error in vars(freee_errors).values() if isinstance(error, type)
+                 and issubclass(error, JournalgenError) and error.__module__ == freee_errors.__name__}
+    assert len(messages) > 10
+    placeholders = lambda text: sorted(name for _, name, _, _ in Formatter().parse(text) if name is not None)
+    for message in messages:
+        japanese = translate(message, "ja", freee_errors.LOCALE_DIR)
+        assert japanese != message and placeholders(japanese) == placeholders(message), message
 
 
 def test_same_input_gives_the_same_bytes_in_another_process():

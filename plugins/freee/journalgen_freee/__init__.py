@@ -18,6 +18,6 @@ __all__ = ["FreeeOptions", "FreeeRequests", "deal_bodies"]
 
 def deal_bodies(journal: Journal, settings: Settings) -> FreeeRequests:
     """The day's request bodies, checked exactly as a build checks them: raises
-    OutOfFiscalPeriodError, FreeeMissingMasterError or SettingsError instead of returning bodies
-    freee would refuse."""
+    OutOfFiscalPeriodError, FreeeMissingMasterError or SettingsError (among them
+    FreeeUnsupportedPaymentAccountError) instead of returning bodies freee would refuse."""
     return checked_requests(journal, settings, target_options(TARGET, settings))

@@ -9,11 +9,12 @@ left out for tax codes that take no tax (非課売上, 対象外 …).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from journalgen.journal import Journal
 from journalgen.settings import Settings
+from journalgen_freee.company import company_of
 from journalgen_freee.grouping import (
     DealDraft,
     Detail,
@@ -22,9 +23,8 @@ from journalgen_freee.grouping import (
     ref_base,
     sales_drafts,
 )
-from journalgen_freee.company import company_of
 from journalgen_freee.masters import Masters
-from journalgen_freee.options import FreeeOptions
+from journalgen_freee.options import FreeeOptions, Walletable
 
 FILE_NAME = "freee-deals.json"
 
@@ -36,33 +36,33 @@ class FreeeRequests:
     stable, so a connector can tell whether it already posted it."""
 
     company_id: int
-    deals: list[dict[str, Any]] = field(default_factory=list)
-    transfers: list[dict[str, Any]] = field(default_factory=list)
+    deals: list[dict[str, Any]]
+    transfers: list[dict[str, Any]]
 
 
 def build_requests(journal: Journal, settings: Settings, options: FreeeOptions) -> FreeeRequests:
     """Every deal and transfer body of `journal`. Raises FreeeMissingMasterError listing every
     freee id the day needs and neither the settings nor the company file give."""
-    masters = Masters(options, company_of(settings, options))
+    masters = Masters(options, company_of(settings, options), settings.file_name)
     base = ref_base(journal, options.ref_prefix)
     drafts = [
-        *sales_drafts(journal, settings, options.sales_deals == "per_day", base),
+        *sales_drafts(journal, settings, options.sales_deals == "per_day", masters.is_walletable, base),
         *other_drafts(journal, settings, masters.is_walletable, base),
     ]
     company_id = masters.company_id()
     day = journal.business_date.isoformat()
-    cash = settings.accounts.cash
-    requests = FreeeRequests(company_id=company_id)
-    for draft in drafts:
+    deals: list[dict[str, Any]] = []
+    transfers: list[dict[str, Any]] = []
+    for draft in drafts:  # in draft order, so missing names are listed in the order the day needs them
         if isinstance(draft, TransferDraft):
-            requests.transfers.append(_transfer_body(draft, masters, company_id, day))
+            transfers.append(_transfer_body(draft, masters, company_id, day))
         else:
-            requests.deals.append(_deal_body(draft, masters, company_id, day, cash))
+            deals.append(_deal_body(draft, masters, company_id, day))
     masters.raise_missing(journal.source)
-    return requests
+    return FreeeRequests(company_id=company_id, deals=deals, transfers=transfers)
 
 
-def _deal_body(draft: DealDraft, masters: Masters, company_id: int, day: str, cash: str) -> dict[str, Any]:
+def _deal_body(draft: DealDraft, masters: Masters, company_id: int, day: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "issue_date": day,
         "type": draft.type,
@@ -70,12 +70,14 @@ def _deal_body(draft: DealDraft, masters: Masters, company_id: int, day: str, ca
         "ref_number": draft.ref,
         "details": [_detail_body(detail, masters, draft.purchase) for detail in draft.details],
     }
-    if draft.paid:
-        wallet = masters.walletable(cash)
-        body["payments"] = [
-            {"amount": draft.paid, "from_walletable_id": wallet.id, "from_walletable_type": wallet.type, "date": day}
-        ]
+    if draft.payments:
+        body["payments"] = [_payment_body(masters.walletable(account), amount, day)
+                            for account, amount in draft.payments]
     return body
+
+
+def _payment_body(wallet: Walletable, amount: int, day: str) -> dict[str, Any]:
+    return {"amount": amount, "from_walletable_id": wallet.id, "from_walletable_type": wallet.type, "date": day}
 
 
 def _detail_body(detail: Detail, masters: Masters, purchase: bool) -> dict[str, Any]:

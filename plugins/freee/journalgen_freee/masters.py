@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from journalgen.close import TaxCategory
 from journalgen_freee.company import Company
-from journalgen_freee.errors import missing_master, settings_error
+from journalgen_freee.errors import OTHER_COMPANY, missing_master, settings_error
 from journalgen_freee.options import FreeeOptions, Walletable
 
 PLACEHOLDER_ID = 1
@@ -18,22 +18,23 @@ PLACEHOLDER_ID = 1
 class Masters:
     """Name → id lookups for one store-day, remembering what is missing."""
 
-    def __init__(self, options: FreeeOptions, company: Company | None):
+    def __init__(self, options: FreeeOptions, company: Company | None, settings_file: str):
         self.options = options
         self.company = company
-        self.missing: list[tuple[str, str]] = []
+        self.settings_file = settings_file
+        self.missing: list[tuple[str, str, str]] = []
 
-    def _note(self, table: str, name: str) -> int:
-        if (table, name) not in self.missing:
-            self.missing.append((table, name))
+    def _note(self, table: str, name: str, walletable: str = "") -> int:
+        if (table, name, walletable) not in self.missing:
+            self.missing.append((table, name, walletable))
         return PLACEHOLDER_ID
 
     def company_id(self) -> int:
         """事業所ID: the settings' `company_id`, else the company file's; both must agree."""
         given, saved = self.options.company_id, self.company.id if self.company else None
         if given and saved and given != saved:
-            raise settings_error("settings", "targets.freee.company_id", str(given),
-                                 "the company_file is company {saved}", saved=str(saved))
+            raise settings_error(self.settings_file, "targets.freee.company_id", str(given), OTHER_COMPANY,
+                                 saved=str(saved))
         return given or saved or self._note("company_id", "")
 
     def id(self, table: str, name: str) -> int:
@@ -44,18 +45,23 @@ class Masters:
         return found if found is not None else self._note(table, name)
 
     def is_walletable(self, account: str) -> bool:
-        """Whether `account` is a freee 口座 (現金・預金), which may never appear in details."""
-        known = account in self.options.walletables
-        return known or (self.company is not None and self.company.walletable(account) is not None)
+        """Whether `account` is a freee 口座 (現金・預金), which may never appear in details: named
+        under `[targets.freee.walletables]`, or in the company file as a 口座 or as a 勘定科目 of
+        the category 現金・預金."""
+        if account in self.options.walletables:
+            return True
+        company = self.company
+        return company is not None and (company.walletable(account) is not None or company.is_cash_or_deposit(account))
 
     def walletable(self, account: str) -> Walletable:
-        """The 口座 booked as `account` (現金, 普通預金 …)."""
+        """The 口座 booked as `account` (現金, 普通預金 …); a missing one is noted under the
+        account and, when the settings map it to a 口座 name, that name too."""
         given = self.options.walletables.get(account, account)
         if isinstance(given, Walletable):
             return given
         found = self.company.walletable(given) if self.company is not None else None
         if found is None:
-            self._note("walletables", account)
+            self._note("walletables", account, given if given != account else "")
             return Walletable(id=PLACEHOLDER_ID, type="wallet")
         return found
 
