@@ -51,9 +51,12 @@ class _JsonObject(dict):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> _JsonObject:
-    found = _JsonObject(pairs)
-    found.duplicates = [(key, value) for index, (key, value) in enumerate(pairs)
-                        if any(key == earlier for earlier, _ in pairs[:index])]
+    found, seen = _JsonObject(pairs), set()
+    found.duplicates = []
+    for key, value in pairs:
+        if key in seen:
+            found.duplicates.append((key, value))
+        seen.add(key)
     return found
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import cash_counts, cash_movements, closes, sales, voids
+from strategies import cash_movements, closes, sales, voids
 
 from journalgen.close import CashCount, CashMovement, DailyClose, Sale, Store, TaxCategory, Void
 from journalgen.errors import UnbalancedEntryError, UnreconciledError
