@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import StoreDayResult, build_closes, check_targets
+from journalgen.build import StoreDayResult, build_closes, check_targets, render
 from journalgen.close import IsoDate
 from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
@@ -64,13 +64,18 @@ def _run_input(input_path: Path | None, config: Path | None, fiscal_period: str 
     if input_path is None:
         input_path, config = SAMPLE_CLOSES, config or SAMPLE_SETTINGS
         click.echo(translate(announce, lang).format(path=input_path))
+    return input_path, _run_settings(config, fiscal_period, lang)
+
+
+def _run_settings(config: Path | None, fiscal_period: str | None, lang: Lang) -> Settings:
+    """The settings of a run, with the `--fiscal-period` override applied."""
     settings = _settings(config, lang)
     if fiscal_period:
         try:
             settings = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse(fiscal_period)})
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--fiscal-period") from None
-    return input_path, settings
+    return settings
 
 
 fiscal_period_option = click.option(
@@ -204,14 +209,22 @@ def review(day, store_code, input_path, config, out_dir, fiscal_period, lang, op
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @config_option
+@click.option("--target", "targets", multiple=True, help="Target whose checks to run (repeatable). Default: [build] targets.")
+@fiscal_period_option
 @lang_option
-def validate(path, config, lang) -> None:
-    """Check daily closes against the input contract and the journal invariants; write nothing."""
+def validate(path, config, targets, fiscal_period, lang) -> None:
+    """Check daily closes as a build would (input contract, journal invariants, each target's
+    checks and rendering); write nothing."""
     lang = lang or default_lang()
-    settings = _settings(config, lang)
+    settings = _run_settings(config, fiscal_period, lang)
+    targets = list(targets) or list(settings.build.targets)
+    try:
+        check_targets(settings, targets)
+    except JournalgenError as error:
+        _fail_usage(error, lang)
     failed = 0
     for item in read_closes(path):
-        error = item.error or _journal_error(item, settings)
+        error = item.error or _build_error(item, settings, targets)
         if error is None:
             click.echo(translate("✓ {source}: valid", lang).format(source=item.source))
         else:
@@ -220,9 +233,10 @@ def validate(path, config, lang) -> None:
     raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def _journal_error(item: LoadedClose, settings: Settings) -> JournalgenError | None:
+def _build_error(item: LoadedClose, settings: Settings, targets: list[str]) -> JournalgenError | None:
+    """What would stop `item` from building for `targets`, or None."""
     try:
-        journalize(item.close, settings, item.source)
+        render(journalize(item.close, settings, item.source), settings, targets)
     except JournalgenError as error:
         return error
     return None

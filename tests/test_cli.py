@@ -160,3 +160,17 @@ def test_a_folder_keeps_only_the_latest_build_and_a_refused_day_keeps_nothing_im
     assert refused.exit_code == 1
     assert "[OUT_OF_FISCAL_PERIOD]" in refused.stderr and "journal.csv, journal.json" in refused.stderr
     assert sorted(p.name for p in day.iterdir()) == ["notes.txt"]
+
+
+def test_validate_runs_the_targets_checks_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    sample = str(SAMPLE_CLOSES)
+    settings = str(ROOT / "journalgen" / "sample" / "settings.toml")
+    assert invoke("validate", sample, "--config", settings, "--lang", "en").exit_code == 0
+
+    refused = invoke("validate", sample, "--config", settings, "--target", "yayoi",
+                     "--fiscal-period", "2025-01-11..2025-01-31", "--lang", "en")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("[OUT_OF_FISCAL_PERIOD]") == 2  # both stores of 2025-01-10
+    assert refused.output.count(": valid") == 4
+    assert list(tmp_path.iterdir()) == []
