@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -35,6 +37,16 @@ class _Section(BaseModel):
 
 Name = Annotated[str, Field(min_length=1)]
 """An account name, label or other name a line is booked under: never empty."""
+
+
+def over_defaults(defaults: Mapping[StrEnum, Any], given: Any) -> Any:
+    """A settings table `given` laid over `defaults` (keyed by a tax category, payment kind …),
+    so a file names only what it changes. Anything but a table comes back as it is, for pydantic
+    to refuse as the wrong type (naming the key) rather than this raising a TypeError. Targets
+    use it for their own tables of defaults too."""
+    if not isinstance(given, dict):
+        return given
+    return {**{key.value: value for key, value in defaults.items()}, **given}
 
 
 class FiscalPeriod(_Section):
@@ -220,9 +232,7 @@ class Settings(_Section):
     @field_validator("tax_labels", mode="before")
     @classmethod
     def _merge_tax_labels(cls, given: Any) -> Any:
-        if not isinstance(given, dict):
-            return given
-        return {**{k.value: v for k, v in DEFAULT_TAX_LABELS.items()}, **given}
+        return over_defaults(DEFAULT_TAX_LABELS, given)
 
     def fiscal_period_for(self, store_code: str) -> FiscalPeriod | None:
         """The 当年会計期間 for a store: the run's override, else the store's, else the company's."""

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
 
 from journalgen.close import TaxCategory
+from journalgen.settings import over_defaults
 
 WalletableType = Literal["bank_account", "credit_card", "wallet"]
 
@@ -74,10 +75,5 @@ class FreeeOptions(_Frozen):
     @field_validator("tax_codes", "purchase_tax_codes", mode="before")
     @classmethod
     def _over_defaults(cls, given: Any, info: ValidationInfo) -> Any:
-        """The codes given laid over the field's defaults. Anything but a table is returned
-        unchanged, so pydantic refuses it as the wrong type (naming the key) instead of this
-        raising a TypeError."""
-        if not isinstance(given, dict):
-            return given
-        defaults = DEFAULT_TAX_CODES if info.field_name == "tax_codes" else DEFAULT_PURCHASE_TAX_CODES
-        return {**{category.value: code for category, code in defaults.items()}, **given}
+        """The codes given laid over the field's defaults."""
+        return over_defaults(DEFAULT_TAX_CODES if info.field_name == "tax_codes" else DEFAULT_PURCHASE_TAX_CODES, given)

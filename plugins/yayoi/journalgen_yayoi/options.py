@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from journalgen.close import TaxCategory
+from journalgen.settings import over_defaults
 
 DEFAULT_SALES_TAX: dict[TaxCategory, str] = {
     TaxCategory.standard_10: "課税売上込10%",
@@ -35,11 +36,6 @@ REPLACEMENT_RULE = (
 )
 """Why a `replacement` is refused (a message id of this plugin's catalog)."""
 
-
-def _merged(defaults: dict[TaxCategory, str], given: Any) -> Any:
-    if not isinstance(given, dict):
-        return given
-    return {**{key.value: value for key, value in defaults.items()}, **given}
 
 
 class YayoiOptions(BaseModel):
@@ -77,12 +73,12 @@ class YayoiOptions(BaseModel):
     @field_validator("sales_tax_categories", mode="before")
     @classmethod
     def _merge_sales(cls, given: Any) -> Any:
-        return _merged(DEFAULT_SALES_TAX, given)
+        return over_defaults(DEFAULT_SALES_TAX, given)
 
     @field_validator("purchase_tax_categories", mode="before")
     @classmethod
     def _merge_purchase(cls, given: Any) -> Any:
-        return _merged(DEFAULT_PURCHASE_TAX, given)
+        return over_defaults(DEFAULT_PURCHASE_TAX, given)
 
     @field_validator("replacement")
     @classmethod
