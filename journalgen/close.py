@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from journalgen.errors import PYDANTIC_REASONS
+
 MAX_YEN = 10**12
 """The largest amount one field may hold (1兆円); anything larger is a broken export."""
 
@@ -35,9 +37,14 @@ Yen = Annotated[int, Strict(), Field(ge=0, le=MAX_YEN)]
 Strict: `1100.0`, `"1100"` and `true` are refused rather than guessed at."""
 
 
+def _refused(error_type: str, **context: object) -> PydanticCustomError:
+    """A refusal of this contract's own, worded as `errors.PYDANTIC_REASONS` words it for users."""
+    return PydanticCustomError(error_type, PYDANTIC_REASONS[error_type], context or None)
+
+
 def _iso_date(value: object) -> object:
     if isinstance(value, dt.datetime):
-        raise PydanticCustomError("date_type", "must be a date, not a date and time")
+        raise _refused("date_type")
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
@@ -46,8 +53,8 @@ def _iso_date(value: object) -> object:
         except ValueError:
             pass
     if isinstance(value, str):
-        raise PydanticCustomError("date_parsing", "not a real calendar date in the form YYYY-MM-DD")
-    raise PydanticCustomError("date_type", "must be a date string in the form YYYY-MM-DD")
+        raise _refused("date_parsing")
+    raise _refused("date_type")
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
@@ -61,15 +68,9 @@ def _tax_fits_the_amount(tax_amount: int | None, info: ValidationInfo) -> int | 
     if not tax_amount or tax is None or amount is None:
         return tax_amount
     if not tax.rate:
-        raise PydanticCustomError(
-            "tax_amount_untaxed", "must be 0 or left out: {tax} carries no consumption tax", {"tax": tax.value}
-        )
+        raise _refused("tax_amount_untaxed", tax=tax.value)
     if tax_amount > amount:
-        raise PydanticCustomError(
-            "tax_amount_over_amount",
-            "must not exceed amount ({amount} yen): the tax is part of the tax-inclusive amount",
-            {"amount": amount},
-        )
+        raise _refused("tax_amount_over_amount", amount=amount)
     return tax_amount
 
 
@@ -133,10 +134,7 @@ class PaymentItem(_Strict):
     @classmethod
     def _id_is_not_a_number(cls, value: object) -> object:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            raise PydanticCustomError(
-                "payment_item_id_number",
-                "payment_item.id must be a string of digits: as a number, leading zeros would be lost",
-            )
+            raise _refused("payment_item_id_number")
         return value
 
 
@@ -201,11 +199,7 @@ class DailyClose(_Strict):
         export, reported at each such void's `original_date`."""
         late = [
             InitErrorDetails(
-                type=PydanticCustomError(
-                    "void_after_business_date",
-                    "is after the business date {business_date}: a void cancels a receipt of that day or before",
-                    {"business_date": self.business_date.isoformat()},
-                ),
+                type=_refused("void_after_business_date", business_date=self.business_date.isoformat()),
                 loc=("voids", index, "original_date"),
                 input=void.original_date.isoformat(),
             )
