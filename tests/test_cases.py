@@ -189,7 +189,6 @@ def test_case_folder_is_complete(case: str) -> None:
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", case), "case folders are named in kebab-case ASCII"
 
 
-
 def test_the_output_checks_refuse_what_freee_and_yayoi_refuse():
     """The checks `test_case` runs are not vacuous: a deal without details and a 弥生 file with
     LF line ends are both reported, by file name."""

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from string import Formatter
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from journalgen_freee import FreeeRequests, deal_bodies
 from journalgen_freee import errors as freee_errors
 from journalgen_freee.errors import FreeeUnsupportedPaymentAccountError
 from test_freee_schema import REPO, SAMPLE_CLOSES, SAMPLE_SETTINGS, assert_valid
+from test_i18n import placeholders
 
 from journalgen.build import build
 from journalgen.cli import cli
@@ -537,7 +537,6 @@ def test_every_freee_message_has_japanese_with_the_same_placeholders():
     messages |= {error.template for error in vars(freee_errors).values() if isinstance(error, type)
                  and issubclass(error, JournalgenError) and error.__module__ == freee_errors.__name__}
     assert len(messages) > 10
-    placeholders = lambda text: sorted(name for _, name, _, _ in Formatter().parse(text) if name is not None)
     for message in messages:
         japanese = translate(message, "ja", freee_errors.LOCALE_DIR)
         assert japanese != message and placeholders(japanese) == placeholders(message), message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from string import Formatter
 
 import pytest
 
@@ -22,6 +23,11 @@ from journalgen.review import ENTRY_KIND_LABELS, RECONCILIATION_LABELS
 CORE = Path(errors.__file__).parent
 # call name → position of the message id among its arguments
 MESSAGE_ARGUMENT = {"translate": 0, "Problem": 2, "refuse": 2}
+
+
+def placeholders(message: str) -> list[str]:
+    """The `{names}` a message is formatted with, sorted (`{{` and `}}` are literal braces)."""
+    return sorted(name for _, name, _, _ in Formatter().parse(message) if name is not None)
 
 
 def message_ids() -> set[str]:
@@ -55,7 +61,6 @@ def test_the_scan_finds_the_messages():
 def test_every_message_has_japanese_with_the_same_placeholders(msgid):
     japanese = catalog(CORE_LOCALE_DIR, "ja").get(msgid)
     assert japanese, f"no Japanese for {msgid!r} in journalgen/locale/ja/LC_MESSAGES/journalgen.po"
-    placeholders = lambda text: sorted(p.split("}")[0] for p in text.split("{")[1:])
     assert placeholders(japanese) == placeholders(msgid)
 
 
