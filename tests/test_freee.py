@@ -456,6 +456,7 @@ def test_a_day_outside_the_settings_period_is_refused_in_ja_and_en():
 def assert_closed_year(error: OutOfFiscalPeriodError, date: str, period: str) -> None:
     assert_out_of_period(error, date, period)
     assert "年度締め済み" in error.message("ja") and "closed in freee" in error.message("en")
+    assert error.file and all(error.message(lang).startswith(f"{error.file}: ") for lang in ("ja", "en"))
 
 
 def test_a_day_in_a_closed_year_of_the_company_file_is_refused_naming_that_year(tmp_path):

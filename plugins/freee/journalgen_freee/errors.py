@@ -58,8 +58,8 @@ class ClosedFiscalYearError(OutOfFiscalPeriodError):
     refused even under `--fiscal-period`. Code OUT_OF_FISCAL_PERIOD like the core's."""
 
     template = (
-        "当年会計期間外 (outside the current fiscal period): business date {date} is in {period}, a fiscal year "
-        "closed in freee (年度締め済み); freee takes no deal there until the year is reopened"
+        "{file}: 当年会計期間外 (outside the current fiscal period): business date {date} is in {period}, "
+        "a fiscal year closed in freee (年度締め済み); freee takes no deal there until the year is reopened"
     )
     locale_dir = LOCALE_DIR
 
