@@ -7,6 +7,7 @@ the cash difference are one entry each. Rows of zero yen book nothing.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,14 +49,13 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
     reordering the input keeps every key, and an entry changes key only when it changes.
     Entries that would still share a key (two identical cash movements) are numbered."""
     rows = rows_by_source(close)
-    occurrences: Counter[str] = Counter()
+    occurrences: Counter[tuple[object, ...]] = Counter()
     keyed = []
     for entry in entries:
         booked = sorted(rows[source].model_dump_json() for source in entry.sources)
-        identity: list[object] = [close.business_date.isoformat(), close.store.code, entry.kind.value, booked]
-        base = stable_key(*identity)
-        occurrences[base] += 1
-        identity.append(occurrences[base])
+        identity = (close.business_date.isoformat(), close.store.code, entry.kind.value, booked)
+        occurrences[entry.kind, *booked] += 1
+        identity += (occurrences[entry.kind, *booked],)
         lines = tuple(replace(line, key=stable_key(*identity, line.content())) for line in entry.lines)
         keyed.append(replace(entry, lines=lines, key=stable_key(*identity, [line.key for line in lines])))
     return tuple(keyed)
@@ -97,7 +97,9 @@ class _Booker:
             "tax_label": self.settings.tax_labels[tax],
         }
 
+    @functools.cached_property
     def section(self) -> str:
+        """The 部門 of every line: its template sees only the store and the day, so it renders once."""
         return self.name("section")
 
     def sales(self) -> Iterator[Entry]:
@@ -121,7 +123,7 @@ class _Booker:
             named = dict(
                 description=self.name("sales_description", **context),
                 item=self.name("item", **context),
-                section=self.section(),
+                section=self.section,
                 payment=first.payment,
                 payment_label=context["payment_label"],
                 payment_item=payment_item,
@@ -151,7 +153,7 @@ class _Booker:
                     **context,
                 ),
                 item=self.name("item", **context),
-                section=self.section(),
+                section=self.section,
                 payment=void.payment,
                 payment_label=context["payment_label"],
                 payment_item=void.payment_item,
@@ -185,7 +187,7 @@ class _Booker:
                 description=self.name(
                     "cash_movement_description", direction=movement.direction, reason=movement.reason
                 ),
-                section=self.section(),
+                section=self.section,
             )
             counter = Line(
                 side="credit" if inward else "debit", account=booking.account, amount=movement.amount,
@@ -204,7 +206,7 @@ class _Booker:
         difference = count.difference
         named = dict(
             description=self.name("cash_difference_description", difference=difference),
-            section=self.section(),
+            section=self.section,
             tax=TaxCategory.out_of_scope,
             tax_amount=0,
             amount=abs(difference),
