@@ -238,6 +238,8 @@ def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
         # Pydantic appends the failing enum/literal branch or validator name; keep the field path.
         reason = PYDANTIC_REASONS.get(error["type"])
         context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+        if "expected" in context:  # pydantic lists "'a', 'b' or 'c'" in English; list them alike in every language
+            context["expected"] = context["expected"].replace(" or ", ", ")
         if error["type"] == "value_error":  # a validator's own words: the message id to translate
             reason, context = context["error"], {}
         elif reason is None:

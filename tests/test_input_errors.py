@@ -74,6 +74,7 @@ REASONS = {  # what each case's message must say, in Japanese and English
     "amount-negative": ("マイナス", "negative"),
     "impossible-date": ("存在する日付", "real calendar date"),
     "unknown-field": ("未知の項目", "unknown field"),
+    "unknown-payment": ("'on_account', 'uncollected', 'points'", "'on_account', 'uncollected', 'points'"),
     "void-after-the-day": ("営業日 2025-01-10 より後の日付", "after the business date 2025-01-10"),
     "tax-over-amount": ("税込金額の内数", "part of the tax-inclusive amount"),
     "tax-on-untaxed": ("non_taxable には消費税がかかりません", "non_taxable carries no consumption tax"),
