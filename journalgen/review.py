@@ -23,7 +23,7 @@ from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from journalgen.build import render, write_atomically
-from journalgen.close import TAX_ORDER, CashMovement, TaxCategory, rows_by_source
+from journalgen.close import TAX_ORDER, TaxCategory
 from journalgen.errors import (
     JournalgenError,
     MissingFiscalPeriodError,
@@ -35,6 +35,7 @@ from journalgen.journal import EntryKind, Journal, Line
 from journalgen.plugins import installed_targets
 from journalgen.reconcile import ReconciliationRow, reconcile
 from journalgen.settings import FiscalPeriod, Settings
+from journalgen.warnings import day_warnings as store_day_warnings
 
 PAGE_NAME = "review.html"
 ENTRY_KIND_LABELS = {
@@ -121,27 +122,6 @@ def target_previews(journal: Journal, settings: Settings) -> list[TargetPreview]
     return previews
 
 
-def unregistered_reasons(journal: Journal, settings: Settings, lang: Lang) -> list[str]:
-    """A warning per cash movement the journal books to 仮払金/仮受金 because its reason is not
-    registered under `[cash_movements]` in the settings."""
-    rows = rows_by_source(journal.close)
-    suspense = (settings.accounts.suspense_paid, settings.accounts.suspense_received)
-    counter_side = {EntryKind.cash_in: "credit", EntryKind.cash_out: "debit"}
-    found = []
-    for entry, line in journal.lines():
-        if line.side != counter_side.get(entry.kind) or line.account not in suspense:
-            continue
-        for source in entry.sources:
-            movement = rows.get(source)
-            if isinstance(movement, CashMovement) and movement.reason not in settings.cash_movements:
-                found.append(translate(
-                    "Unregistered reason “{reason}” ({direction} {amount}) was booked to {account}: register it "
-                    "under [cash_movements] in the settings, or move it to the right account.", lang,
-                ).format(reason=movement.reason, direction=translate(ENTRY_KIND_LABELS[entry.kind], lang),
-                         amount=format_yen(movement.amount), account=line.account))
-    return found
-
-
 def accounting_targets_left_out(settings: Settings) -> list[str]:
     """The installed targets that check a day (accounting targets: fiscal period, masters,
     limits) when `[build] targets` names none of them; empty otherwise."""
@@ -151,17 +131,10 @@ def accounting_targets_left_out(settings: Settings) -> list[str]:
 
 
 def day_warnings(journal: Journal, settings: Settings, previews: list[TargetPreview], lang: Lang) -> list[str]:
-    """What an accountant must look at: unregistered cash-movement reasons, a cash difference,
+    """What an accountant must look at: the store-day's warnings (`journalgen.warnings`),
     a missing 当年会計期間 or a day outside it (once, naming the targets that refuse the day for
     that reason), every other refusal, and accounting targets left out of `[build] targets`."""
-    found = unregistered_reasons(journal, settings, lang)
-    difference = journal.close.cash_count.difference if journal.close.cash_count else 0
-    if difference < 0:
-        found.append(translate("Cash shortage of {amount}, booked to {account}.", lang).format(
-            amount=format_yen(-difference), account=settings.accounts.shortage))
-    elif difference > 0:
-        found.append(translate("Cash overage of {amount}, booked to {account}.", lang).format(
-            amount=format_yen(difference), account=settings.accounts.overage))
+    found = [warning.message(lang) for warning in store_day_warnings(journal, settings) if warning.level == "warning"]
     period = settings.fiscal_period_for(journal.store.code)
     period_code, period_warning = None, ""
     if period is None:

@@ -333,7 +333,8 @@ def test_day_without_entries():
     page = parse(review_page(journal, settings, "ja"))
     assert "仕訳はありません" in page.one(id="journal").text
     assert yen_cell(page.one(data_total="net-sales")) == 0
-    assert page.find_all(data_warning=None) == []
+    assert [w.text for w in page.find_all(data_warning=None)] == [
+        "この日の売上がありません。レジが正しい日で閉局したか確認してください。"]
 
 
 def test_page_escapes_what_the_register_sends_and_loads_nothing():
