@@ -14,7 +14,7 @@ from tests.test_review import close_of_case
 @pytest.mark.parametrize(("case", "codes"), [
     ("cash-only", []),
     ("zero-sales", ["NO_SALES"]),
-    ("refund-only-day", ["VOID_OF_EARLIER_DAY", "NEGATIVE_NET_SALES"]),
+    ("refund-only-day", ["VOID_OF_EARLIER_DAY", "VOID_OF_EARLIER_DAY", "NEGATIVE_NET_SALES"]),
     ("cash-shortage", ["CASH_SHORTAGE"]),
     ("cash-overage", ["CASH_OVERAGE"]),
 ])
