@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -154,12 +154,13 @@ def remove_stale(directory: Path, kept: Iterable[str]) -> list[Path]:
 
 
 def build_closes(
-    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path
-) -> list[StoreDayResult]:
-    """Build every loaded close into `out_dir/<date>/<store>/`; an input error or a refused
-    store-day becomes a failed result and the rest still build. A refused store-day keeps no
-    target file of an earlier build (see `remove_stale`)."""
-    results = []
+    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path,
+    check: Callable[[Journal], None] | None = None,
+) -> Iterator[StoreDayResult]:
+    """Build every loaded close into `out_dir/<date>/<store>/`, yielding each store-day's result
+    as soon as it is written; an input error or a refused store-day becomes a failed result and
+    the rest still build. `check` may refuse a journal (raise a JournalgenError) before anything
+    is rendered. A refused store-day keeps no target file of an earlier build (see `remove_stale`)."""
     for item in loaded:
         result = StoreDayResult(source=item.source, close=item.close, error=item.error)
         if item.close is not None:
@@ -169,10 +170,11 @@ def build_closes(
             try:
                 if item.error is None:
                     result.journal = journalize(item.close, settings, item.source)
+                    if check is not None:
+                        check(result.journal)
                     outputs = render(result.journal, settings, targets)
                     result.written = write_atomically(directory, outputs)
             except JournalgenError as error:
                 result.error = error
             result.removed = remove_stale(directory, outputs if result.error is None else ())
-        results.append(result)
-    return results
+        yield result

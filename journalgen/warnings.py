@@ -7,10 +7,12 @@ the journal entries it is about (`entry_keys`), so a page can link to its rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from journalgen.close import CashMovement, rows_by_source
+from journalgen.errors import JournalgenError
 from journalgen.i18n import Lang, format_yen, translate
 from journalgen.journal import EntryKind, Journal
 from journalgen.settings import Settings
@@ -116,3 +118,21 @@ def day_warnings(journal: Journal, settings: Settings) -> list[DayWarning]:
     elif not journal.close.sales:
         found.append(NoSales((), {}))
     return found
+
+
+class WarningsRefusedError(JournalgenError):
+    """A store-day refused under `build --strict` because it has warnings (notes do not count)."""
+
+    code = "STRICT_WARNINGS"
+    template = "{file}: refused under --strict: this store-day has warnings ({codes}); nothing was written"
+
+
+def refuse_warnings(settings: Settings) -> Callable[[Journal], None]:
+    """A `build_closes` check that refuses a journal with any warning of level `warning`."""
+
+    def check(journal: Journal) -> None:
+        codes = [warning.code for warning in day_warnings(journal, settings) if warning.level == "warning"]
+        if codes:
+            raise WarningsRefusedError(file=journal.source, codes=", ".join(dict.fromkeys(codes)))
+
+    return check

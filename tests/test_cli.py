@@ -33,7 +33,7 @@ def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_
     result = subprocess.run([sys.executable, "-m", "journalgen", "build"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 6 件、失敗 0 件。" in result.stdout
+    assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 6 件、失敗 0 件、警告 5 件。" in result.stdout
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted(SAMPLE_DAYS)
     for day, stores in SAMPLE_DAYS.items():
@@ -54,9 +54,9 @@ def test_a_range_builds_only_its_days_and_names_the_days_without_a_close(tmp_pat
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
-    assert "Store-days: 4 built, 0 failed." in result.output
+    assert "Store-days: 4 built, 0 failed, 4 warning(s)." in result.output
     assert [line for line in result.output.splitlines() if line.startswith("·")] == [
-        "· 2025-01-15: no daily close in the input", "· 2025-01-16: no daily close in the input"]
+        "· No daily close on 2 day(s): 2025-01-15..2025-01-16"]
 
 
 def test_one_day_with_json_lines_input(tmp_path):
