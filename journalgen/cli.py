@@ -289,7 +289,7 @@ def _print_json(summary: RunSummary, lang: Lang) -> None:
 @config_option
 @out_option
 @fiscal_period_option
-@click.option("--lang", type=click.Choice(["ja", "en"]), help="Page language (default: from the locale).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Page language: ja or en (default: from the locale).")
 @click.option("--open", "open_page", is_flag=True, help="Open each page in the web browser, when there is one.")
 def review(day, store_code, input_path, config, out_dir, fiscal_period, lang, open_page) -> None:
     """Write OUT/<date>/<store>/review.html: the day's journal for an accountant to check."""
