@@ -127,7 +127,15 @@ out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), d
 sample_option = click.option("--sample", is_flag=True,
                              help="Use the shipped sample store and its settings (what a run without --input "
                                   "and --config does).")
-targets_option = click.option("--target", "targets", multiple=True,
+def _complete_targets(ctx, param, incomplete: str) -> list[str]:
+    """Shell completion of `--target`: the installed targets' names."""
+    try:
+        return [name for name in installed_targets().names() if name.startswith(incomplete)]
+    except JournalgenError:
+        return []
+
+
+targets_option = click.option("--target", "targets", multiple=True, shell_complete=_complete_targets,
                               help="Target to render, repeatable; installed: {installed}. Default: the [build] "
                                    "targets of the settings.")
 json_option = click.option("--json", "as_json", is_flag=True,
@@ -195,26 +203,38 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
         store = f" {store_code}" if store_code else ""
         console.line(translate("No daily close in {path} for {days}{store}.", lang).format(
             path=input_path, days=days, store=store), err=True, always=True)
+        if as_json:
+            _print_json(_summary("build", [], loaded, first, last), lang)
         raise SystemExit(EXIT_FAILED)
     console.start_progress(len(loaded))
     outcomes = []
-    for result in build_closes(loaded, settings, targets, out_dir, check=refuse_warnings(settings) if strict else None):
-        outcome = DayOutcome.of_build(result, settings)
-        _report(console, outcome)
-        console.advance()
-        outcomes.append(outcome)
-    console.stop_progress()
+    try:
+        for result in build_closes(loaded, settings, targets, out_dir,
+                                   check=refuse_warnings(settings) if strict else None):
+            outcomes.append(DayOutcome.of_build(result, settings))
+            _report(console, outcomes[-1])
+            console.advance()
+    finally:  # an interrupted run leaves its lines, not a half-drawn progress line
+        console.stop_progress()
     summary = _summary("build", outcomes, loaded, first, last)
     _report_coverage(console, summary)
     _report_totals(console, summary)
     if as_json:
         _print_json(summary, lang)
-    elif not quiet and is_terminal(console.out) and summary.totals()["ok"]:
-        built = next(o for o in outcomes if o.status == "built")
-        console.line(translate("Next: check a day with `journalgen review --date {date}`; in 弥生会計 import "
-                               "yayoi-import.csv with ファイル → インポート (see docs/yayoi.md).", lang).format(
-            date=built.close.business_date.isoformat()))
+    elif is_terminal(console.out) and summary.totals()["ok"]:
+        _next_step(console, next(o for o in outcomes if o.status == "built"), targets)
     raise SystemExit(EXIT_FAILED if summary.totals()["failed"] else EXIT_OK)
+
+
+def _next_step(console: Console, built: DayOutcome, targets: list[str]) -> None:
+    """One line, on a terminal, on what to do with what was built."""
+    if "yayoi" in targets:
+        message = translate("Next: check a day with `journalgen review --date {date}`; in 弥生会計 import "
+                            "yayoi-import.csv with ファイル → インポート (see docs/yayoi.md).", console.lang)
+    else:
+        message = translate("Next: check a day with `journalgen review --date {date}` before its files reach "
+                            "your books.", console.lang)
+    console.line(message.format(date=built.close.business_date.isoformat()))
 
 
 def _summary(command, outcomes: list[DayOutcome], loaded: list[LoadedClose], first: dt.date | None,
@@ -351,13 +371,14 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
     loaded = read_closes(path)
     console.start_progress(len(loaded))
     outcomes = []
-    for item in loaded:
-        journal, error = _check(item, settings, targets)
-        outcome = DayOutcome.of(item.source, item.close, journal, error, settings, "valid")
-        _report(console, outcome)
-        console.advance()
-        outcomes.append(outcome)
-    console.stop_progress()
+    try:
+        for item in loaded:
+            journal, error = _check(item, settings, targets)
+            outcomes.append(DayOutcome.of(item.source, item.close, journal, error, settings, "valid"))
+            _report(console, outcomes[-1])
+            console.advance()
+    finally:
+        console.stop_progress()
     neutral_only = config is None and targets == ["journal"]
     summary = _summary("validate", outcomes, loaded, None, None, checked={
         "settings": settings.file_name if config else None, "targets": targets, "neutral_journal_only": neutral_only})
@@ -415,5 +436,5 @@ def targets(as_json) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli()
+    """Console-script entry point (also of `python -m journalgen`, under the same name)."""
+    cli(prog_name="journalgen")

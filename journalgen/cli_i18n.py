@@ -96,6 +96,8 @@ class _Localised:
         ctx.meta.setdefault(LANG_KEY, lang_in_args(args))
         try:
             return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:  # the help itself, printed as click prints it
+            raise
         except click.UsageError as error:
             raise LocalisedUsageError(error, context_lang(ctx)) from None
 

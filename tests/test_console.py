@@ -287,3 +287,18 @@ def test_build_store_builds_only_that_store(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")] == ["2025-01-10/0002"]
     none = invoke("build", "--store", "9999", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert none.exit_code == 1 and "9999" in none.stderr
+
+
+def test_the_readme_example_of_the_json_summary_follows_the_shipped_schema():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### `--json`")[1].split("```json\n")[1].split("```")[0]
+    jsonschema.Draft202012Validator(SUMMARY_SCHEMA).validate(json.loads(example))
+
+
+def test_shell_completion_offers_commands_and_installed_targets():
+    def complete(words: str, cword: int) -> str:
+        env = {"COMP_WORDS": words, "COMP_CWORD": str(cword), "_JOURNALGEN_COMPLETE": "bash_complete"}
+        return run(env=env).stdout.decode("utf-8")
+
+    assert "plain,build" in complete("journalgen bu", 1)
+    assert complete("journalgen build --target ya", 3).splitlines() == ["plain,yayoi"]
