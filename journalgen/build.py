@@ -41,7 +41,7 @@ def target_options(target: Target, settings: Settings) -> Any:
     try:
         return target.options.model_validate(section)
     except ValidationError as exc:
-        problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc))
+        problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc, target.options))
         raise SettingsError(file=settings.file_name, problems=problems, locale_dir=target.locale_dir) from None
 
 

@@ -253,8 +253,9 @@ def _report(console: Console, outcome: DayOutcome) -> None:
     """A store-day's line as it finishes, its warnings under it."""
     lang, close, error = console.lang, outcome.close, outcome.error
     where = f"{close.business_date.isoformat()} {close.store.code} {close.store.name}" if close else outcome.source
-    if outcome.status == "failed":
-        console.line(f"{where}: [{error.code}] {error.message(lang)}", mark="failed", err=True, always=True)
+    if outcome.status == "failed":  # an input error names its file itself
+        console.line(f"{where + ': ' if close else ''}[{error.code}] {error.message(lang)}", mark="failed", err=True,
+                     always=True)
     elif outcome.status == "valid":
         console.line(translate("{where}: valid, net sales {sales}", lang).format(
             where=outcome.source, sales=format_yen(outcome.net_sales)), mark="ok")

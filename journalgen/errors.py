@@ -7,12 +7,16 @@ ids translated by the babel catalog in `journalgen/locale/`.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from journalgen.i18n import CORE_LOCALE_DIR, LANGS, Lang, translate
 
@@ -181,9 +185,11 @@ class OutputCollisionError(JournalgenError):
 # Reasons for pydantic's error types, as message ids the catalog translates.
 PYDANTIC_REASONS: dict[str, str] = {
     "extra_forbidden": "unknown field",
+    "extra_forbidden_close": "unknown field; did you mean {suggestion}?",
     "missing": "required field is missing",
     "enum": "unknown value; allowed: {expected}",
     "literal_error": "unknown value; allowed: {expected}",
+    "value_close": "unknown value; did you mean {suggestion}? allowed: {expected}",
     "int_type": "must be a whole number of yen (not a decimal, not a string)",
     "int_from_float": "must be a whole number of yen (not a decimal, not a string)",
     "greater_than_equal": "must not be negative",
@@ -230,8 +236,43 @@ def shown(value: Any) -> str:
         return repr(value)
 
 
-def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
-    """Every field error of a pydantic validation, as problems with translatable reasons."""
+def _members(annotation: Any) -> list[Any]:
+    """The types `annotation` stands for: itself, or each member of a union, without Annotated."""
+    if get_origin(annotation) is Annotated:
+        return _members(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return [member for arg in get_args(annotation) for member in _members(arg)]
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model holding the field at `loc`, followed from `model` through fields, lists and tables."""
+    types: list[Any] = [model]
+    for part in loc[:-1]:
+        following: list[Any] = []
+        for kind in types:
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                fields = {info.alias or name: info for name, info in kind.model_fields.items()}
+                if part in fields:
+                    following += _members(fields[part].annotation)
+            elif get_origin(kind) in (list, tuple, Sequence) and isinstance(part, int):
+                following += [member for arg in get_args(kind) if arg is not Ellipsis for member in _members(arg)]
+            elif get_origin(kind) in (dict, Mapping) and len(get_args(kind)) == 2:
+                following += _members(get_args(kind)[1])
+        types = following
+    return next((kind for kind in types if isinstance(kind, type) and issubclass(kind, BaseModel)), None)
+
+
+def _close_to(value: Any, allowed: list[str]) -> str | None:
+    """The allowed name `value` was most likely meant to be, if one is close."""
+    found = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def pydantic_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> tuple[Problem, ...]:
+    """Every field error of a pydantic validation, as problems with translatable reasons. A
+    misspelt value gets a "did you mean", and so does a misspelt key when `model` (the model
+    that was validated) is given."""
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
@@ -240,6 +281,12 @@ def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
         context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
         if "expected" in context:  # pydantic lists "'a', 'b' or 'c'" in English; list them alike in every language
             context["expected"] = context["expected"].replace(" or ", ", ")
+            if suggestion := _close_to(error.get("input"), re.findall(r"'([^']*)'", context["expected"])):
+                reason, context["suggestion"] = PYDANTIC_REASONS["value_close"], suggestion
+        if error["type"] == "extra_forbidden" and model is not None and loc and (owner := _model_at(model, loc)):
+            allowed = [info.alias or name for name, info in owner.model_fields.items()]
+            if suggestion := _close_to(loc[-1], allowed):
+                reason, context = PYDANTIC_REASONS["extra_forbidden_close"], {"suggestion": suggestion}
         if error["type"] == "value_error":  # a validator's own words: the message id to translate
             reason, context = context["error"], {}
         elif reason is None:

@@ -89,7 +89,7 @@ def parse_close(text: str, source: str = "") -> DailyClose:
     try:
         return DailyClose.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInputError(file=source, problems=pydantic_problems(exc)) from None
+        raise InvalidInputError(file=source, problems=pydantic_problems(exc, DailyClose)) from None
 
 
 def _decode(data: bytes, source: str) -> str:

@@ -286,6 +286,6 @@ def load_settings(path: Path | None) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise SettingsError(file=str(path), problems=pydantic_problems(exc)) from None
+        raise SettingsError(file=str(path), problems=pydantic_problems(exc, Settings)) from None
     settings._file = Path(path)
     return settings

@@ -302,3 +302,26 @@ def test_shell_completion_offers_commands_and_installed_targets():
 
     assert "plain,build" in complete("journalgen bu", 1)
     assert complete("journalgen build --target ya", 3).splitlines() == ["plain,yayoi"]
+
+
+def test_misspelt_values_and_keys_get_a_did_you_mean(tmp_path):
+    close = json.loads((SAMPLE_CLOSES / "2025-01-10_0001.json").read_text(encoding="utf-8"))
+    close["sales"][0]["payment"], close["sales"][1]["tax"] = "cahs", "reduced8"
+    close["cash_count"]["countd"] = 1
+    (tmp_path / "close.json").write_text(json.dumps(close, ensure_ascii=False), encoding="utf-8")
+    refused = invoke("validate", tmp_path / "close.json", "--lang", "en")
+    assert refused.exit_code == 1
+    assert 'sales[0].payment = "cahs": unknown value; did you mean cash? allowed: ' in refused.stderr
+    assert 'sales[1].tax = "reduced8": unknown value; did you mean reduced_8?' in refused.stderr
+    assert "cash_count.countd = 1: unknown field; did you mean counted?" in refused.stderr
+
+    settings = tmp_path / "mine.toml"
+    settings.write_text('[accounts]\nshortge = "x"\n[targets.yayoi]\nsectoins = true\n', encoding="utf-8")
+    bad = invoke("build", "--input", tmp_path / "close.json", "--config", settings, "--target", "yayoi",
+                 "--out", tmp_path / "out", "--lang", "ja")
+    assert bad.exit_code == 2 and 'accounts.shortge = "x": 未知の項目です。shortage のことですか？' in bad.stderr
+    settings.write_text("[targets.yayoi]\nsectoins = true\n", encoding="utf-8")
+    target_key = invoke("validate", tmp_path / "close.json", "--config", settings, "--target", "yayoi", "--lang", "en")
+    assert target_key.exit_code == 2
+    assert "targets.yayoi.sectoins = true: unknown field; did you mean sections?" in target_key.stderr
+    assert not (tmp_path / "out").exists()
