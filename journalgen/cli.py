@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from journalgen.build import build_closes, check_targets, render
 from journalgen.cli_i18n import Group, context_lang
 from journalgen.close import IsoDate
-from journalgen.console import Console, can_encode, echo, is_terminal
+from journalgen.console import Console, can_encode, echo, is_terminal, tolerate_unencodable
 from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
@@ -150,6 +150,7 @@ verbose_option = click.option("-v", "--verbose", is_flag=True,
 @click.version_option(package_name="journalgen", help="Show the version and exit.")
 def cli() -> None:
     """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
+    tolerate_unencodable()
 
 
 @cli.command()

@@ -7,6 +7,7 @@ encode a store's name gets `?` in its place, and the files written are the same.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -60,6 +61,14 @@ def colour_wanted(stream: IO[str]) -> bool:
     if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
         return True
     return is_terminal(stream)
+
+
+def tolerate_unencodable() -> None:
+    """Let stdout and stderr write `?` for a character their encoding lacks, instead of failing
+    the run, for every line of every command (the console's own lines also pick text marks)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def echo(text: str, *, err: bool = False) -> None:

@@ -17,8 +17,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from journalgen.build import build_closes
 from journalgen.cli import cli
-from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS
+from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, read_closes
+from journalgen.settings import load_settings
 
 ROOT = Path(__file__).parents[1]
 SUMMARY_SCHEMA = json.loads((ROOT / "schemas" / "run-summary.schema.json").read_text(encoding="utf-8"))
@@ -115,6 +117,18 @@ def test_a_cp932_console_gets_text_marks_and_the_same_files(tmp_path):
     assert "OK 2025-01-10 0001 サンプル食堂 本店: 純売上 ￥102,220" in text and "  !! [CASH_SHORTAGE]" in text
     assert "✓ 2025-01-10 0001" in utf8.stdout.decode("utf-8")
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    for command in (["review", "--date", "2025-01-10", "--out", tmp_path / "r"], ["validate", SAMPLE_CLOSES], ["-h"]):
+        other = run(*command, env={"PYTHONIOENCODING": "cp932", "LANG": "ja_JP.UTF-8"})
+        assert other.returncode == 0, other.stderr.decode("cp932")
+        assert b"Traceback" not in other.stderr
+
+
+def test_build_closes_yields_each_store_day_as_soon_as_it_is_written(tmp_path):
+    loaded = read_closes(SAMPLE_CLOSES)
+    results = build_closes(loaded, load_settings(SAMPLE_SETTINGS), ["journal"], tmp_path)
+    first = next(results)
+    assert first.written and [p.parent for p in tmp_path.glob("*/*")] == [first.written[0].parent.parent]
+    assert len([first, *results]) == len(loaded) == 6
 
 
 # --- progress, colour, next step ---------------------------------------------------------------
