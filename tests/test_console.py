@@ -339,3 +339,12 @@ def test_misspelt_values_and_keys_get_a_did_you_mean(tmp_path):
     assert target_key.exit_code == 2
     assert "targets.yayoi.sectoins = true: unknown field; did you mean sections?" in target_key.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_json_run_without_any_close_still_prints_its_document(tmp_path):
+    result = run("build", "--json", "--date", "2026-01-01", "--target", "journal", "--out", tmp_path / "out")
+    assert result.returncode == 1 and b"No daily close" in result.stderr
+    document = json.loads(result.stdout.decode("utf-8"))
+    jsonschema.Draft202012Validator(SUMMARY_SCHEMA).validate(document)
+    assert document["store_days"] == [] and document["days_without_close"] == [{"from": "2026-01-01", "to": "2026-01-01"}]
+    assert not (tmp_path / "out").exists()
