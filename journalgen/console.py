@@ -88,10 +88,6 @@ class Console:
         self.err = sys.stderr
         self._progress: _Progress | None = None
 
-    def t(self, msgid: str) -> str:
-        """`msgid` in the console's language."""
-        return translate(msgid, self.lang)
-
     def mark(self, mark: Mark, stream: IO[str]) -> str:
         """The symbol of `mark` as `stream` can show it, coloured when colour is wanted."""
         symbol, fallback = MARKS[mark]
