@@ -19,6 +19,8 @@ from click.testing import CliRunner
 
 from journalgen.build import build_closes
 from journalgen.cli import cli
+from journalgen.cli_i18n import CLICK_MESSAGES
+from journalgen.i18n import CORE_LOCALE_DIR, catalog
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, read_closes
 from journalgen.settings import load_settings
 
@@ -348,3 +350,13 @@ def test_a_json_run_without_any_close_still_prints_its_document(tmp_path):
     jsonschema.Draft202012Validator(SUMMARY_SCHEMA).validate(document)
     assert document["store_days"] == [] and document["days_without_close"] == [{"from": "2026-01-01", "to": "2026-01-01"}]
     assert not (tmp_path / "out").exists()
+
+
+def test_every_help_text_and_click_message_has_japanese():
+    japanese = catalog(CORE_LOCALE_DIR, "ja")
+    texts = {msgid for _, msgid in CLICK_MESSAGES} | {"Usage: ", "[OPTIONS]", "Options", "Commands",
+                                                        "Show this message and exit.", "Show the version and exit."}
+    for command in [cli, *cli.commands.values()]:
+        texts.add(" ".join(command.help.split()))
+        texts |= {" ".join(param.help.split()) for param in command.params if getattr(param, "help", None)}
+    assert sorted(text for text in texts if text not in japanese) == []
