@@ -148,6 +148,8 @@ def _report(result: StoreDayResult, lang: Lang) -> None:
         click.echo(translate("✓ {where}: net sales {sales}, entries: {entries} → {folder}/ ({files})", lang).format(
             where=where, sales=format_yen(journal.net_sales()), entries=len(journal.entries), folder=folder,
             files=files))
+    for name, skip in result.skipped.items():
+        click.echo(translate("  {target}: skipped, {reason}", lang).format(target=name, reason=skip.message(lang)))
     if result.removed:
         click.echo(translate("  removed files of an earlier build of this store-day: {files}", lang).format(
             files=", ".join(path.name for path in result.removed)), err=failed)
