@@ -8,8 +8,11 @@ the sections it lacks are empty lists, and counts it cannot know are `null`.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
@@ -352,3 +355,20 @@ def feeds(journal: Journal, settings: Settings, store: AspitStore, mapping: Aspi
                 for receipt in close.cancelled_receipts or () for number, line in enumerate(receipt.lines, 1)]),
     }
 
+
+
+SCHEMA_BASE = "https://github.com/journalgen/journalgen/schemas/"
+
+
+def feed_schema_text(file_name: str) -> str:
+    """The JSON Schema (draft 2020-12) of one ASPIT file, as `schemas/<file>.schema.json` holds it."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json",
+              **FEEDS[file_name].model_json_schema()}
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # regenerate the shipped schemas: python -m journalgen_aspit.feeds schemas/
+    for name in FEEDS:
+        (Path(sys.argv[1]) / f"{name.removesuffix('.json')}.schema.json").write_text(
+            feed_schema_text(name), encoding="utf-8")
