@@ -19,6 +19,7 @@ from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journalize import journalize
+from journalgen.mapping_cli import mapping
 from journalgen.plugins import installed_targets
 from journalgen.review import open_in_browser, write_review_page
 from journalgen.schema import input_schema_text
@@ -268,6 +269,9 @@ def targets(as_json) -> None:
         return
     for row in rows:
         click.echo(f"{row['name']:<12} {row['distribution']} {row['version']}  {row['summary']}")
+
+
+cli.add_command(mapping)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from journalgen.i18n import CORE_LOCALE_DIR, Lang, translate
 from journalgen.journal import Journal
+from journalgen.mapping import MappingKind
 from journalgen.settings import Settings
 
 
@@ -55,6 +56,8 @@ class Target:
     - `skip(journal, settings, options) -> Skip | None`: a reason to leave this store-day out of
       this target (a feed's link window, say); the core then neither checks nor renders it for
       this target, names the reason on the store-day's line, and builds its other targets.
+    - `mappings`: {kind: MappingKind}, the code mappings a person edits as a CSV with
+      `journalgen mapping export|import|auto --target NAME --kind KIND`.
     - `locale_dir`: the plugin's babel catalogs (`<dir>/ja/LC_MESSAGES/journalgen.po`), where the
       Japanese of its `options` validators' messages is looked up (then the core's).
     """
@@ -66,3 +69,4 @@ class Target:
     options: type[BaseModel] | None = None
     locale_dir: Path | None = None
     skip: Skipper | None = None
+    mappings: Mapping[str, MappingKind] = field(default_factory=dict)

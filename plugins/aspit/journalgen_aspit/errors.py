@@ -30,3 +30,13 @@ class MappingFileError(AspitError):
 
     code = "ASPIT_MAPPING_FILE"
     template = "{file}: not a mapping file written by `journalgen mapping import` ({detail})"
+
+
+class MappingFileNotSetError(AspitError):
+    """`journalgen mapping import|auto` has nowhere to write: the settings name no mapping file."""
+
+    code = "ASPIT_MAPPING_FILE_NOT_SET"
+    template = (
+        "{file}: [targets.aspit] names no mapping_file; set mapping_file = \"aspit-mapping.json\" "
+        "(for example) so that `journalgen mapping` can write the mapping there"
+    )

@@ -9,6 +9,7 @@ from journalgen.settings import Settings
 from journalgen.target import Skip, Target
 from journalgen_aspit.errors import LOCALE_DIR
 from journalgen_aspit.feeds import feeds
+from journalgen_aspit.mapping_csv import MAPPINGS
 from journalgen_aspit.mappings import effective_mapping
 from journalgen_aspit.options import AspitOptions
 
@@ -39,4 +40,5 @@ def journalgen_register_targets(register):
         options=AspitOptions,
         locale_dir=LOCALE_DIR,
         skip=skip,
+        mappings=MAPPINGS,
     ))
