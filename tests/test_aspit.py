@@ -220,3 +220,20 @@ def test_a_store_without_link_settings_is_skipped_naming_the_table_to_add(tmp_pa
     result = run(tmp_path, "", "--date", "2025-01-10")
     assert result.exit_code == 0
     assert '  aspit: skipped, store 0001 has no [targets.aspit.stores."0001"] link settings' in result.output
+
+
+def test_every_aspit_message_has_japanese_with_the_same_placeholders():
+    from string import Formatter
+
+    from journalgen_aspit import errors, mapping_csv, options
+
+    from journalgen.i18n import catalog
+
+    ids = [cls.template for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.AspitError)
+           and cls is not errors.AspitError]
+    ids += [value for module in (options, mapping_csv) for name, value in vars(module).items() if name.endswith("_RULE")]
+    japanese = catalog(errors.LOCALE_DIR, "ja")
+    for msgid in ids:
+        assert japanese.get(msgid), msgid
+        assert sorted(f for _, f, _, _ in Formatter().parse(msgid) if f) == sorted(
+            f for _, f, _, _ in Formatter().parse(japanese[msgid]) if f), msgid

@@ -27,7 +27,6 @@ STORE_CODE_RULE = "must be 1 to 4 digits in quotes (ASPIT 店舗コード: 1 to 
 PAYMENT_LIMIT_RULE = "maps to more than 20 ASPIT 支払内訳 codes (at most 20)"
 DISCOUNT_LIMIT_RULE = "maps to more than 14 ASPIT 値引内訳 codes (at most 14)"
 SEGMENT_CODE_RULE = "must be an ASPIT 客層コード of at most 9 digits (0 to 999999999)"
-CODE_RULE = "must be a whole number from 0 to 999999999"
 
 AspitCode = Annotated[StrictInt, Field(ge=0, le=MAX_SEGMENT_CODE)]
 """An ASPIT 内訳 code: a whole number."""
