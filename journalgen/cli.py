@@ -247,7 +247,7 @@ def _build_error(item: LoadedClose, settings: Settings, targets: list[str]) -> J
 
 @cli.command()
 def schema() -> None:
-    """Print the JSON Schema of the daily close (input contract version 1)."""
+    """Print the JSON Schema of the daily close (input contract version 2; every version 1 file fits it)."""
     click.echo(input_schema_text(), nl=False)
 
 
