@@ -209,40 +209,39 @@ class Product:
 
 
 def products(close: DailyClose, options: AspitOptions, source: str) -> dict[str, Product]:
-    """Every product the close names (menus, then the master), by the register's 商品コード,
-    coded as 共通設定 says. Refuses a menu without the 自社 code 共通設定 asks for."""
+    """Every product the feeds name (menus, hourly menus, cancelled lines), by the register's
+    商品コード, coded as 共通設定 says from the menu row or else the master. Refuses a product
+    without the 自社 code 共通設定 asks for."""
     masters = close.masters
     master = {product.code: product for product in masters.products} if masters else {}
     categories = {category.code: category for category in masters.categories} if masters else {}
+    menus = {menu.code: menu for menu in close.menus or ()}
+    codes = [*menus, *(row.code for row in close.hourly_menus or ()),
+             *(line.code for receipt in close.cancelled_receipts or () for line in receipt.lines)]
     found: dict[str, Product] = {}
-    for code, product in master.items():
-        found[code] = _product(code, product.name, product.own_code, product.category_code, None, None,
-                               categories, options, source)
-    for menu in close.menus or ():
-        known = master.get(menu.code)
-        own_code = menu.own_code or (known.own_code if known else None)
-        category = menu.category_code or (known.category_code if known else None)
-        found[menu.code] = _product(menu.code, menu.name, own_code, category, menu.own_parent_category_code,
-                                    menu.own_child_category_code, categories, options, source)
+    for code in dict.fromkeys(codes):
+        menu, known = menus.get(code), master.get(code)
+        name = menu.name if menu else known.name if known else code
+        own_code = (menu.own_code if menu else None) or (known.own_code if known else None)
+        category_code = (menu.category_code if menu else None) or (known.category_code if known else None)
+        child = categories.get(category_code) if category_code else None
+        parent = categories.get(child.parent_code) if child and child.parent_code else None
+        sent = code
+        if options.own_product_codes:
+            if own_code is None:
+                raise OwnCodeMissingError(file=source, menu=code, field="自社商品コード (own_code)",
+                                          setting="own_product_codes")
+            sent = own_code
+        if options.own_category_codes:
+            own_parent = (menu.own_parent_category_code if menu else None) or (parent.own_code if parent else None)
+            own_child = (menu.own_child_category_code if menu else None) or (child.own_code if child else None)
+            if own_parent is None and own_child is None:
+                raise OwnCodeMissingError(file=source, menu=code, field="自社カテゴリコード (own_*_category_code)",
+                                          setting="own_category_codes")
+            found[code] = Product(sent, name, own_parent, own_child)
+        else:
+            found[code] = Product(sent, name, parent.code if parent else None, category_code)
     return found
-
-
-def _product(code, name, own_code, category, own_parent, own_child, categories, options, source) -> Product:
-    child = categories.get(category) if category else None
-    parent = categories.get(child.parent_code) if child and child.parent_code else None
-    if options.own_product_codes:
-        if own_code is None:
-            raise OwnCodeMissingError(file=source, menu=code, field="自社商品コード (own_code)",
-                                      setting="own_product_codes")
-        code = own_code
-    if options.own_category_codes:
-        own_parent = own_parent or (parent.own_code if parent else None)
-        own_child = own_child or (child.own_code if child else None)
-        if own_parent is None and own_child is None:
-            raise OwnCodeMissingError(file=source, menu=code, field="自社カテゴリコード (own_*_category_code)",
-                                      setting="own_category_codes")
-        return Product(code, name, own_parent, own_child)
-    return Product(code, name, parent.code if parent else None, category)
 
 
 def _sales_tax(journal: Journal, settings: Settings) -> int:
@@ -284,7 +283,7 @@ def feeds(journal: Journal, settings: Settings, store: AspitStore, mapping: Aspi
                 "pos_store_code": close.store.code, "pos_store_name": close.store.name}
 
     def product(code: str) -> Product:
-        return known.get(code) or Product(code, code, None, None)
+        return known[code]
 
     sales = sum(sale.amount for sale in close.sales)
     voided = sum(void.amount for void in close.voids)

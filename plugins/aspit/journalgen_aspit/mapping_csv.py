@@ -60,7 +60,7 @@ def export_payments(settings: Settings, options: AspitOptions, closes: list[Dail
     kinds = {row.payment_item.id: row.payment for close in closes for row in (*close.sales, *close.voids)
              if row.payment_item is not None}
     kinds |= {item.id: item.payment for close in closes if close.masters for item in close.masters.payment_items}
-    names = _payment_items(closes) | {key: "" for key in mapping.items if key not in _payment_items(closes)}
+    names = {key: "" for key in mapping.items} | _payment_items(closes)
     rows = []
     for item_id in sorted(names):
         code = mapping.items.get(item_id) if mapping.by == "payment_item" else mapping.kinds.get(kinds.get(item_id))
