@@ -421,7 +421,7 @@ class DailyClose(_Strict):
     def _v2_sections_agree(self) -> DailyClose:
         """A version 2 section needs `"version": 2`, and agrees with the totals it overlaps."""
         found = [
-            InitErrorDetails(type=_refused("v2_section_in_v1"), loc=(section,), input=self.version)
+            InitErrorDetails(type=_refused("v2_section_in_v1"), loc=(section,), input=f"version {self.version}")
             for section in V2_SECTIONS if self.version == 1 and getattr(self, section) is not None
         ] or v2_disagreements(self)
         if found:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from journalgen.close import DailyClose, TaxCategory
 from journalgen.journal import EntryKind, Journal
@@ -38,15 +38,17 @@ class _Feed(BaseModel):
 class Header(_Feed):
     """What every ASPIT file starts with: which feed, which day, which store on both sides."""
 
-    format: str
+    format: str = Field(description="journalgen-<file>/<layout version>, e.g. journalgen-aspit-daily/1")
     business_date: dt.date
-    company_code: str
-    store_code: str
-    pos_store_code: str
+    company_code: str = Field(description="ASPIT 自社コード (1–8 digits, as text)")
+    store_code: str = Field(description="ASPIT 店舗コード (1–4 digits, as text)")
+    pos_store_code: str = Field(description="the register's 店舗コード")
     pos_store_name: str
 
 
 class DenominationRow(_Feed):
+    """One note or coin of the counted cash: how many, and their yen."""
+
     denomination: int
     count: int
     amount: int
@@ -72,6 +74,8 @@ class DailyFeed(Header):
 
 
 class MenuRow(_Feed):
+    """One product: codes as 共通設定 says (自社 codes or the register's), quantity, tax-inclusive yen."""
+
     product_code: str
     product_name: str
     parent_category_code: str | None
@@ -89,6 +93,8 @@ class MenusFeed(Header):
 
 
 class HourlyMenuRow(_Feed):
+    """One product in one hour of the business day (24–47: past midnight)."""
+
     hour: int
     product_code: str
     product_name: str
@@ -103,6 +109,8 @@ class HourlyMenusFeed(Header):
 
 
 class HourlyRow(_Feed):
+    """One hour of the business day (24–47: past midnight)."""
+
     hour: int
     customers: int
     receipts: int
@@ -116,6 +124,8 @@ class HourlyFeed(Header):
 
 
 class DiscountRow(_Feed):
+    """One ASPIT 値引内訳 code (null: その他値引) and the register's discounts mapped to it."""
+
     code: int | None
     name: str
     count: int
@@ -129,6 +139,8 @@ class DiscountsFeed(Header):
 
 
 class PaymentRow(_Feed):
+    """One ASPIT 支払内訳 code (null: その他支払種別): sales − voids of the payments mapped to it."""
+
     code: int | None
     name: str
     amount: int
@@ -141,6 +153,8 @@ class PaymentsFeed(Header):
 
 
 class SegmentRow(_Feed):
+    """One ASPIT客層コード and the 客層 (客層種別名:選択項目名) mapped to it."""
+
     code: int
     name: str
     customers: int
@@ -157,6 +171,8 @@ class SegmentsFeed(Header):
 
 
 class CancelledReceiptRow(_Feed):
+    """One voided receipt: its number, the day it was rung up, why, and its yen."""
+
     receipt_no: str
     original_date: dt.date
     reason: str | None
@@ -170,6 +186,8 @@ class CancelledReceiptsFeed(Header):
 
 
 class CancelledLineRow(_Feed):
+    """One line of a voided receipt, numbered from 1 within it."""
+
     receipt_no: str
     line_no: int
     product_code: str
