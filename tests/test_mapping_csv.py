@@ -133,3 +133,13 @@ def test_auto_numbers_segments_after_the_seeds_defaults(project):
     assert result.exit_code == 0, result.output
     assert stored(project) == {"segment": {"codes": {
         "US00800000000000000003": 8, "US00800000000000000103": 3, "US00800000000000000105": 5}}}
+
+
+def test_a_damaged_mapping_file_is_refused_naming_its_fields_and_the_build_still_reports_it(project):
+    (project / "aspit-mapping.json").write_text('{"payment": 5, "colour": 1}', encoding="utf-8")
+    result = mapping(project, "export", "payment", str(project / "p.csv"))
+    assert result.exit_code == 1 and "[ASPIT_MAPPING_FILE]" in result.stderr
+    assert "payment = 5: must be an object" in result.stderr and "colour = 1: unknown field" in result.stderr
+    built = CliRunner().invoke(cli, ["build", "--config", str(project / "settings.toml"), "--target", "aspit",
+                                     "--date", "2025-01-11", "--out", str(project / "out"), "--lang", "en"])
+    assert built.exit_code == 1 and "[ASPIT_MAPPING_FILE]" in built.stderr and "Traceback" not in built.output

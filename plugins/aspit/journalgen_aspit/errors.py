@@ -29,7 +29,7 @@ class MappingFileError(AspitError):
     """The mapping file the settings name cannot be read as a mapping."""
 
     code = "ASPIT_MAPPING_FILE"
-    template = "{file}: not a mapping file written by `journalgen mapping import` ({detail})"
+    template = "{file}: not a mapping file as `journalgen mapping import` writes it"
 
 
 class MappingFileNotSetError(AspitError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from journalgen.close import CustomerSegment, Discount, PaymentItem, PaymentKind
+from journalgen.errors import Problem, pydantic_problems, shown
 from journalgen.settings import PAYMENT_LABELS, Settings
 from journalgen_aspit.errors import MappingFileError
 from journalgen_aspit.options import DEFAULT_SEGMENT_CODES, AspitMapping, AspitOptions
@@ -32,9 +33,9 @@ def read_mapping_file(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MappingFileError(file=str(path), detail=str(exc)) from None
+        raise MappingFileError(file=str(path), problems=(Problem("", "", "{error}", {"error": str(exc)}),)) from None
     if not isinstance(data, dict):
-        raise MappingFileError(file=str(path), detail="not a JSON object")
+        raise MappingFileError(file=str(path), problems=(Problem("", shown(data), "must be an object"),))
     return data
 
 
@@ -48,7 +49,7 @@ def effective_mapping(options: AspitOptions, settings: Settings) -> AspitMapping
         return AspitMapping.model_validate({key: getattr(value, "model_dump", lambda: value)()
                                             for key, value in given.items()})
     except ValidationError as exc:
-        raise MappingFileError(file=str(path), detail=str(exc).splitlines()[0]) from None
+        raise MappingFileError(file=str(path), problems=pydantic_problems(exc)) from None
 
 
 def payment_code(mapping: AspitMapping, payment: PaymentKind, item: PaymentItem | None) -> int | None:
