@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from string import Formatter
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from journalgen_aspit import errors, mapping_csv, options
 from journalgen_aspit.feeds import FEEDS, feed_schema_text
 from strategies import closes
 
@@ -31,7 +33,8 @@ from journalgen.close import (
     TaxCategory,
 )
 from journalgen.errors import JournalgenError
-from journalgen.inputs import SAMPLE_CLOSES
+from journalgen.i18n import catalog
+from journalgen.inputs import SAMPLE_CLOSES, parse_close
 from journalgen.settings import Settings
 
 ROOT = Path(__file__).parents[1]
@@ -158,7 +161,6 @@ def test_every_feed_adds_up_to_the_close(close, mapping):
 
 def test_shared_own_codes_are_sent_when_the_common_settings_ask():
     close_path = SAMPLE_CLOSES / "2025-01-11_0002.json"
-    from journalgen.inputs import parse_close
     close = parse_close(close_path.read_text(encoding="utf-8"), str(close_path))
     own = feeds_of(close, aspit_settings(stores={"0002": LINK}, own_product_codes=True, own_category_codes=True))
     assert [(m["product_code"], m["parent_category_code"], m["child_category_code"])
@@ -223,12 +225,6 @@ def test_a_store_without_link_settings_is_skipped_naming_the_table_to_add(tmp_pa
 
 
 def test_every_aspit_message_has_japanese_with_the_same_placeholders():
-    from string import Formatter
-
-    from journalgen_aspit import errors, mapping_csv, options
-
-    from journalgen.i18n import catalog
-
     ids = [cls.template for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.AspitError)
            and cls is not errors.AspitError]
     ids += [value for module in (options, mapping_csv) for name, value in vars(module).items() if name.endswith("_RULE")]
