@@ -30,7 +30,7 @@ from journalgen.journal import Journal
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
-from journalgen.target import Target
+from journalgen.target import Skip, Target
 
 
 def target_options(target: Target, settings: Settings) -> Any:
@@ -67,13 +67,20 @@ def owned_by(target: str, file_name: str) -> bool:
     return file_name.startswith((f"{target}.", f"{target}-"))
 
 
-def render(journal: Journal, settings: Settings, targets: Iterable[str]) -> dict[str, bytes]:
-    """Check the journal with each target and render it; {file name: bytes} over all targets."""
+def render(journal: Journal, settings: Settings, targets: Iterable[str],
+           skipped: dict[str, Skip] | None = None) -> dict[str, bytes]:
+    """Check the journal with each target and render it; {file name: bytes} over all targets.
+    A target whose `skip` gives a reason renders nothing; the reason goes into `skipped`."""
     outputs: dict[str, bytes] = {}
     owners: dict[str, str] = {}
     for name in targets:
         target = installed_targets().get(name)
         options = target_options(target, settings)
+        skip = target.skip(journal, settings, options) if target.skip is not None else None
+        if skip is not None:
+            if skipped is not None:
+                skipped[name] = skip
+            continue
         if target.check is not None:
             target.check(journal, settings, options)
         for file_name, data in target.render(journal, settings, options).items():
@@ -108,6 +115,8 @@ class StoreDayResult:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     error: JournalgenError | None = None
+    skipped: dict[str, Skip] = field(default_factory=dict)
+    """Targets that left this store-day out, with why (not linked, outside the link window)."""
 
 
 def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
@@ -172,7 +181,7 @@ def build_closes(
                     result.journal = journalize(item.close, settings, item.source)
                     if check is not None:
                         check(result.journal)
-                    outputs = render(result.journal, settings, targets)
+                    outputs = render(result.journal, settings, targets, result.skipped)
                     result.written = write_atomically(directory, outputs)
             except JournalgenError as error:
                 result.error = error

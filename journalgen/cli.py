@@ -23,6 +23,7 @@ from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journal import Journal
 from journalgen.journalize import journalize
+from journalgen.mapping_cli import mapping
 from journalgen.plugins import installed_targets
 from journalgen.review import open_in_browser, write_review_page
 from journalgen.schema import input_schema_text
@@ -266,6 +267,9 @@ def _report(console: Console, outcome: DayOutcome) -> None:
             where=where, sales=format_yen(outcome.net_sales), entries=outcome.entries, folder=folder,
             files=", ".join(path.name for path in outcome.files)), mark="ok")
     console.line(translate("input: {source}", lang).format(source=outcome.source), indent="  ", verbose=True)
+    for name, skip in outcome.skipped.items():
+        console.line(translate("{target}: skipped, {reason}", lang).format(target=name, reason=skip.message(lang)),
+                     indent="  ")
     for warning in outcome.warnings:
         note = warning.level == "note"
         console.line(f"[{warning.code}] {warning.message(lang)}", mark="note" if note else "warning", indent="  ",
@@ -413,7 +417,7 @@ def _check(item: LoadedClose, settings: Settings, targets: list[str]) -> tuple[J
 
 @cli.command()
 def schema() -> None:
-    """Print the JSON Schema of the daily close (input contract version 1)."""
+    """Print the JSON Schema of the daily close (input contract version 2)."""
     click.echo(input_schema_text(), nl=False)
 
 
@@ -435,6 +439,9 @@ def targets(as_json) -> None:
         return
     for row in rows:
         echo(f"{row['name']:<12} {row['distribution']} {row['version']}  {row['summary']}")
+
+
+cli.add_command(mapping)
 
 
 def main() -> None:

@@ -1,8 +1,11 @@
-"""The daily close (閉局), input contract version 1.
+"""The daily close (閉局), input contract versions 1 and 2.
 
 One object per store and business day, amounts tax-inclusive integer yen. The models are
 frozen and reject unknown fields, so a typo in a register export fails loudly instead of
-dropping money on the floor.
+dropping money on the floor. Version 2 adds optional sections for the sales-analytics feeds
+(per-menu and per-hour sales, discounts, 客層, 広告媒体, cancelled receipts, cash by
+denomination, masters); a version 1 file is a valid version 2 close without them, and where a
+section overlaps the version 1 totals the two must agree to the yen.
 """
 
 from __future__ import annotations
@@ -183,6 +186,217 @@ class CashCount(_Strict):
         return self.counted - self.expected
 
 
+# --- version 2: the optional sections of the sales-analytics feeds ------------------------
+
+MAX_COUNT = 10**9
+"""The largest quantity, customer or receipt count one field may hold."""
+
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_COUNT)]
+"""A whole number of items, customers or receipts."""
+
+Code = Annotated[StrictStr, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$")]
+"""A register code (商品コード, 客層別ID …): text, so leading zeros are kept."""
+
+Hour = Annotated[int, Strict(), Field(ge=0, le=47)]
+"""The hour of the business day: 0–23, and 24–47 for hours past midnight of a day that closes late."""
+
+
+class MenuSale(_Strict):
+    """メニュー別: one product's quantity and tax-inclusive sales, before discounts."""
+
+    code: Code = Field(description="商品コード")
+    name: str = Field(min_length=1)
+    own_code: Code | None = Field(default=None, description="自社商品コード")
+    category_code: Code | None = Field(default=None, description="the register's category code")
+    own_parent_category_code: Code | None = Field(default=None, description="自社親カテゴリコード")
+    own_child_category_code: Code | None = Field(default=None, description="自社子カテゴリコード")
+    tax: TaxCategory
+    quantity: Count
+    amount: Yen
+    tax_amount: RegisterTax = None
+
+
+class HourlySale(_Strict):
+    """時間別: what the register took in one hour (after discounts), with customers and receipts."""
+
+    hour: Hour
+    customers: Count = 0
+    receipts: Count = 0
+    amount: Yen
+
+
+class HourlyMenuSale(_Strict):
+    """時間別メニュー: one product's sales in one hour, before discounts."""
+
+    hour: Hour
+    code: Code = Field(description="商品コード")
+    quantity: Count
+    amount: Yen
+
+
+class DiscountKind(StrEnum):
+    """値引 (`fixed`, an amount of yen off) or 割引 (`percent`, a rate off)."""
+
+    fixed = "fixed"
+    percent = "percent"
+
+
+class Discount(_Strict):
+    """値割引明細: one discount of the register's, the times it was applied and the yen it took off."""
+
+    kind: DiscountKind
+    id: Code = Field(description="値割引ID")
+    name: str = Field(min_length=1, description="店舗表示名")
+    count: Count = 0
+    amount: Yen
+
+
+class CustomerSegment(_Strict):
+    """客層: customers and sales of one 選択項目 of one 客層種別."""
+
+    id: Code = Field(description="客層別ID, e.g. US00800000000000000001")
+    choice: StrictStr = Field(pattern=r"^[0-9]+$", description="選択項目 (its number, as text)")
+    type_name: str = Field(min_length=1, description="客層種別名, e.g. 集客")
+    name: str = Field(min_length=1, description="選択項目名, e.g. SNS")
+    customers: Count
+    amount: Yen
+
+
+class AdvertisingMedium(_Strict):
+    """広告媒体: customers and sales brought by one medium."""
+
+    id: Code
+    name: str = Field(min_length=1)
+    customers: Count
+    amount: Yen
+
+
+class CancelledLine(_Strict):
+    """One line of a cancelled receipt (取消レシート明細)."""
+
+    code: Code = Field(description="商品コード")
+    name: str = Field(min_length=1)
+    quantity: Count
+    amount: Yen
+
+
+class CancelledReceipt(_Strict):
+    """A cancelled receipt (取消レシートヘッダ) with its lines; the voids of `receipt_no` are its yen."""
+
+    receipt_no: str = Field(min_length=1)
+    original_date: IsoDate
+    reason: str | None = None
+    amount: Yen
+    lines: tuple[CancelledLine, ...] = ()
+
+    @model_validator(mode="after")
+    def _lines_add_up(self) -> CancelledReceipt:
+        total = sum(line.amount for line in self.lines)
+        if self.lines and total != self.amount:
+            raise ValidationError.from_exception_data(type(self).__name__, [InitErrorDetails(
+                type=_refused("v2_lines_total", total=total, amount=self.amount), loc=("lines",), input=total)])
+        return self
+
+
+class CashDenomination(_Strict):
+    """金種別現金在高: how many of one note or coin were counted."""
+
+    denomination: Literal[10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 1]
+    count: Count
+
+
+class Product(_Strict):
+    """商品マスタ: a product as the register knows it."""
+
+    code: Code
+    name: str = Field(min_length=1)
+    own_code: Code | None = Field(default=None, description="自社商品コード")
+    category_code: Code | None = None
+
+
+class Category(_Strict):
+    """カテゴリマスタ: a category, its parent and its 自社カテゴリコード."""
+
+    code: Code
+    name: str = Field(min_length=1)
+    parent_code: Code | None = None
+    own_code: Code | None = Field(default=None, description="自社カテゴリコード")
+
+
+class PaymentItemMaster(PaymentItem):
+    """支払科目マスタ: a 支払科目 and the 支払種別 it belongs to."""
+
+    payment: PaymentKind
+
+
+class Masters(_Strict):
+    """The register's product, category and 支払科目 masters, as of the close."""
+
+    products: tuple[Product, ...] = ()
+    categories: tuple[Category, ...] = ()
+    payment_items: tuple[PaymentItemMaster, ...] = ()
+
+
+V2_SECTIONS = ("menus", "hourly", "hourly_menus", "discounts", "segments", "media", "cancelled_receipts",
+               "cash_denominations", "masters")
+"""The optional sections of version 2, in the order the contract lists them."""
+
+
+def _total(rows: tuple | None) -> int:
+    return sum(row.amount for row in rows or ())
+
+
+def _disagreement(loc: tuple[str | int, ...], error_type: str, given: int, **context: object) -> InitErrorDetails:
+    return InitErrorDetails(type=_refused(error_type, **context), loc=loc, input=given)
+
+
+def v2_disagreements(close: DailyClose) -> list[InitErrorDetails]:
+    """Where a version 2 section and the version 1 totals (or two sections) do not agree to the
+    yen, each naming both: menus − discounts = sales, hourly = sales, hourly menus = menus,
+    cancelled receipts = the voids of their receipt numbers, cash by denomination = the counted
+    cash, and a 支払科目 rung up under the 支払種別 its master gives it."""
+    found: list[InitErrorDetails] = []
+    sales, discounts = _total(close.sales), _total(close.discounts)
+    if close.menus is not None and _total(close.menus) - discounts != sales:
+        found.append(_disagreement(("menus",), "v2_menus_total", _total(close.menus),
+                                   menus=_total(close.menus), discounts=discounts, sales=sales))
+    if close.hourly is not None and _total(close.hourly) != sales:
+        found.append(_disagreement(("hourly",), "v2_total", _total(close.hourly), other="sales", total=sales))
+    if close.hourly_menus is not None and _total(close.hourly_menus) != _total(close.menus):
+        found.append(_disagreement(("hourly_menus",), "v2_total", _total(close.hourly_menus),
+                                   other="menus", total=_total(close.menus)))
+    if close.cancelled_receipts is not None:
+        voided: dict[str, int] = {}
+        for void in close.voids:
+            voided[void.receipt_no] = voided.get(void.receipt_no, 0) + void.amount
+        for index, receipt in enumerate(close.cancelled_receipts):
+            if voided.pop(receipt.receipt_no, 0) != receipt.amount:
+                total = sum(void.amount for void in close.voids if void.receipt_no == receipt.receipt_no)
+                found.append(_disagreement(("cancelled_receipts", index, "amount"), "v2_receipt_total",
+                                           receipt.amount, receipt_no=receipt.receipt_no, total=total))
+        for index, void in enumerate(close.voids):
+            if void.receipt_no in voided:
+                found.append(_disagreement(("voids", index, "receipt_no"), "v2_receipt_missing", void.receipt_no))
+    if close.cash_denominations is not None and close.cash_count is not None:
+        counted = sum(row.denomination * row.count for row in close.cash_denominations)
+        if counted != close.cash_count.counted:
+            found.append(_disagreement(("cash_denominations",), "v2_cash_total", counted,
+                                       counted=close.cash_count.counted))
+    if close.masters is not None:
+        kinds = {item.id: item.payment for item in close.masters.payment_items}
+        for section in ("sales", "voids"):
+            for index, row in enumerate(getattr(close, section)):
+                kind = kinds.get(row.payment_item.id) if row.payment_item else None
+                if kind is not None and kind is not row.payment:
+                    found.append(_disagreement((section, index, "payment"), "v2_payment_item_kind",
+                                               row.payment.value, id=row.payment_item.id, kind=kind.value))
+        products = {product.code for product in close.masters.products}
+        for index, menu in enumerate(close.menus or ()):
+            if products and menu.code not in products:
+                found.append(_disagreement(("menus", index, "code"), "v2_unknown_product", menu.code))
+    return found
+
+
 class DailyClose(_Strict):
     """One store's business day as the register closed it."""
 
@@ -192,6 +406,27 @@ class DailyClose(_Strict):
     voids: tuple[Void, ...] = ()
     cash_movements: tuple[CashMovement, ...] = ()
     cash_count: CashCount | None = None
+    version: Literal[1, 2] = Field(default=1, description="input contract version; 2 to use its sections")
+    menus: tuple[MenuSale, ...] | None = None
+    hourly: tuple[HourlySale, ...] | None = None
+    hourly_menus: tuple[HourlyMenuSale, ...] | None = None
+    discounts: tuple[Discount, ...] | None = None
+    segments: tuple[CustomerSegment, ...] | None = None
+    media: tuple[AdvertisingMedium, ...] | None = None
+    cancelled_receipts: tuple[CancelledReceipt, ...] | None = None
+    cash_denominations: tuple[CashDenomination, ...] | None = None
+    masters: Masters | None = None
+
+    @model_validator(mode="after")
+    def _v2_sections_agree(self) -> DailyClose:
+        """A version 2 section needs `"version": 2`, and agrees with the totals it overlaps."""
+        found = [
+            InitErrorDetails(type=_refused("v2_section_in_v1"), loc=(section,), input=f"version {self.version}")
+            for section in V2_SECTIONS if self.version == 1 and getattr(self, section) is not None
+        ] or v2_disagreements(self)
+        if found:
+            raise ValidationError.from_exception_data(type(self).__name__, found)
+        return self
 
     @model_validator(mode="after")
     def _voids_are_of_this_day_or_earlier(self) -> DailyClose:

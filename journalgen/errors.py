@@ -215,6 +215,23 @@ PYDANTIC_REASONS: dict[str, str] = {
     "list_type": "must be a list",
     "dict_type": "must be a table",
     "bool_type": "must be true or false",
+    # input contract version 2: its sections, and where they overlap the version 1 totals
+    "v2_section_in_v1": 'is a section of input version 2: give "version": 2 to use it',
+    "v2_lines_total": "(the lines' total) differs from the receipt's amount, {amount} yen: the two must agree to the yen",
+    "v2_menus_total": (
+        "(the menus' total) less discounts of {discounts} yen differs from the sales' total of {sales} yen: "
+        "the two must agree to the yen"
+    ),
+    "v2_total": "(this section's total) differs from the total of {other}, {total} yen: the two must agree to the yen",
+    "v2_receipt_total": (
+        "differs from the {total} yen the voids of receipt {receipt_no} add up to: the two must agree to the yen"
+    ),
+    "v2_receipt_missing": "is voided, but cancelled_receipts has no receipt with this number",
+    "v2_cash_total": (
+        "(the cash by denomination) differs from cash_count.counted, {counted} yen: the two must agree to the yen"
+    ),
+    "v2_payment_item_kind": "differs from the 支払種別 {kind} that masters.payment_items gives 支払科目 {id}",
+    "v2_unknown_product": "is not in masters.products",
 }
 
 

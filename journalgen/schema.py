@@ -1,7 +1,9 @@
 """The JSON Schema of the input contract, generated from the models.
 
-The repository ships it as `schemas/daily-close-v1.schema.json` for users who validate exports
-with other tools; a test keeps that file equal to what the models generate.
+The repository ships it as `schemas/daily-close-v2.schema.json` for users who validate exports
+with other tools; a test keeps that file equal to what the models generate. Version 2 only adds
+optional sections, so every version 1 file is valid against it; `schemas/daily-close-v1.schema.json`
+stays as version 1 was published, for tools that validate against it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from journalgen.close import DailyClose
 
-SCHEMA_ID = "https://github.com/journalgen/journalgen/schemas/daily-close-v1.schema.json"
+SCHEMA_ID = "https://github.com/journalgen/journalgen/schemas/daily-close-v2.schema.json"
 
 
 def input_schema() -> dict[str, Any]:

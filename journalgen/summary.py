@@ -17,6 +17,7 @@ from journalgen.errors import JournalgenError
 from journalgen.i18n import Lang
 from journalgen.journal import Journal
 from journalgen.settings import Settings
+from journalgen.target import Skip
 from journalgen.warnings import DayWarning, day_warnings
 
 SUMMARY_VERSION = 1
@@ -35,6 +36,8 @@ class DayOutcome:
     entries: int | None = None
     files: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    skipped: dict[str, Skip] = field(default_factory=dict)
+    """The targets that left this store-day out (not linked, outside the link window), with why."""
     warnings: list[DayWarning] = field(default_factory=list)
     error: JournalgenError | None = None
 
@@ -53,6 +56,7 @@ class DayOutcome:
         """The outcome of one store-day of `build_closes`."""
         outcome = cls.of(result.source, result.close, result.journal, result.error, settings, "built")
         outcome.files, outcome.removed = list(result.written), list(result.removed)
+        outcome.skipped = dict(result.skipped)
         return outcome
 
     def warning_count(self) -> int:
@@ -69,6 +73,7 @@ class DayOutcome:
             "status": self.status,
             "files": [str(path) for path in self.files],
             "removed": [str(path) for path in self.removed],
+            "skipped": {name: skip.message(lang) for name, skip in self.skipped.items()},
             "net_sales": self.net_sales,
             "entries": self.entries,
             "warnings": [{key: value for key, value in warning.to_dict(lang).items() if key != "entry_keys"}

@@ -9,17 +9,36 @@ to a connector service.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from journalgen.i18n import CORE_LOCALE_DIR, Lang, translate
 from journalgen.journal import Journal
+from journalgen.mapping import MappingKind
 from journalgen.settings import Settings
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why a target leaves a store-day out (a store not linked, a day outside its link window):
+    not an error, so the day's other targets build and the run exits 0. `reason` is an English
+    message id with `{placeholders}` filled from `params`, translated from `locale_dir`."""
+
+    reason: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    locale_dir: Path = CORE_LOCALE_DIR
+
+    def message(self, lang: Lang = "en") -> str:
+        """The reason in `lang`, e.g. `linked from 2025-01-11`."""
+        return translate(self.reason, lang, self.locale_dir).format(**self.params)
+
 
 Renderer = Callable[[Journal, Settings, Any], Mapping[str, bytes]]
 Checker = Callable[[Journal, Settings, Any], None]
+Skipper = Callable[[Journal, Settings, Any], Skip | None]
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,11 @@ class Target:
       (fiscal period, limits, missing masters); the default accepts everything.
     - `options`: a pydantic model for `[targets.NAME]` in the settings; `None` takes no options.
       An accounting target calls `journalgen.fiscal.check_fiscal_period` from its `check`.
+    - `skip(journal, settings, options) -> Skip | None`: a reason to leave this store-day out of
+      this target (a feed's link window, say); the core then neither checks nor renders it for
+      this target, names the reason on the store-day's line, and builds its other targets.
+    - `mappings`: {kind: MappingKind}, the code mappings a person edits as a CSV with
+      `journalgen mapping export|import|auto --target NAME --kind KIND`.
     - `locale_dir`: the plugin's babel catalogs (`<dir>/ja/LC_MESSAGES/journalgen.po`), where the
       Japanese of its `options` validators' messages is looked up (then the core's).
     """
@@ -44,3 +68,5 @@ class Target:
     check: Checker | None = None
     options: type[BaseModel] | None = None
     locale_dir: Path | None = None
+    skip: Skipper | None = None
+    mappings: Mapping[str, MappingKind] = field(default_factory=dict)

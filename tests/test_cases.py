@@ -35,6 +35,8 @@ from journalgen.settings import Settings
 
 CASES_DIR = Path(__file__).parent / "cases"
 BUILT_IN_TARGETS = ("journal", "freee", "yayoi")
+FEED_CASE_PREFIX = "aspit-"
+"""Cases named `aspit-…` pin the ASPIT feed: they are rendered for `aspit` only."""
 CASES = sorted(folder.name for folder in CASES_DIR.iterdir() if folder.is_dir())
 CP932_FILE = re.compile(r"^yayoi-import(-\d+)?\.csv$")
 """弥生インポート形式 files: cp932 bytes, snapshotted together with a UTF-8 twin."""
@@ -71,14 +73,25 @@ def case_journal(case: str) -> tuple[Journal, Settings]:
     return journalize(close, settings, source), settings
 
 
+def case_targets(case: str) -> tuple[str, ...]:
+    """The targets a case is rendered for: `aspit` for an `aspit-…` case, else the accounting ones."""
+    return ("aspit",) if case.startswith(FEED_CASE_PREFIX) else BUILT_IN_TARGETS
+
+
 def rendered_files(journal: Journal, settings: Settings, target: str) -> dict[str, bytes]:
     """What `target` renders for the journal, as snapshot files: its outputs (each cp932 file
-    followed by its UTF-8 twin), or `<target>.error.json` when the target refuses the day."""
+    followed by its UTF-8 twin), `<target>.error.json` when the target refuses the day, or
+    `<target>.skipped.json` when it leaves the day out (a feed's link window)."""
+    skipped: dict = {}
     try:
-        outputs = render(journal, settings, [target])
+        outputs = render(journal, settings, [target], skipped)
     except JournalgenError as refusal:
         text = json.dumps(refusal.to_dict(), ensure_ascii=False, indent=2) + "\n"
         return {f"{target}.error.json": text.encode("utf-8")}
+    if target in skipped:
+        reason = {lang: skipped[target].message(lang) for lang in ("ja", "en")}
+        text = json.dumps({"target": target, "skipped": reason}, ensure_ascii=False, indent=2) + "\n"
+        return {f"{target}.skipped.json": text.encode("utf-8")}
     files: dict[str, bytes] = {}
     for name, data in outputs.items():
         files[name] = data
@@ -146,7 +159,7 @@ def render_case(case: str, target: str) -> tuple[Journal, Settings, dict[str, by
 
 @pytest.mark.parametrize(
     ("case", "target"),
-    [pytest.param(case, target, id=param_id(case, target)) for case in CASES for target in BUILT_IN_TARGETS],
+    [pytest.param(case, target, id=param_id(case, target)) for case in CASES for target in case_targets(case)],
 )
 def test_case(case: str, target: str, snapshot) -> None:
     """Each file the target renders for the case equals `snapshots/<case>/<file>`, byte for byte,

@@ -16,7 +16,7 @@ from journalgen.inputs import SAMPLE_CLOSES
 from journalgen.schema import input_schema, input_schema_text
 
 ROOT = Path(__file__).parents[1]
-SAMPLE_DAYS = {"2025-01-10": ["0001", "0002"], "2025-01-11": ["0001"], "2025-01-12": ["0001"],
+SAMPLE_DAYS = {"2025-01-10": ["0001", "0002"], "2025-01-11": ["0001", "0002"], "2025-01-12": ["0001"],
                "2025-01-13": ["0001"], "2025-01-14": ["0001"]}
 
 
@@ -33,7 +33,7 @@ def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_
     result = subprocess.run([sys.executable, "-m", "journalgen", "build"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 6 件、失敗 0 件、警告 5 件。" in result.stdout
+    assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 7 件、失敗 0 件、警告 5 件。" in result.stdout
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir()) == sorted(SAMPLE_DAYS)
     for day, stores in SAMPLE_DAYS.items():
@@ -54,7 +54,7 @@ def test_a_range_builds_only_its_days_and_names_the_days_without_a_close(tmp_pat
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
-    assert "Store-days: 4 built, 0 failed, 4 warning(s)." in result.output
+    assert "Store-days: 5 built, 0 failed, 4 warning(s)." in result.output
     assert [line for line in result.output.splitlines() if line.startswith("·")] == [
         "· No daily close on 2 day(s): 2025-01-15..2025-01-16"]
 
@@ -100,7 +100,7 @@ def test_targets_lists_the_built_in_targets_with_their_distributions():
 
 
 def test_schema_command_prints_the_shipped_file():
-    shipped = (ROOT / "schemas" / "daily-close-v1.schema.json").read_text(encoding="utf-8")
+    shipped = (ROOT / "schemas" / "daily-close-v2.schema.json").read_text(encoding="utf-8")
     assert invoke("schema").output == shipped == input_schema_text()
 
 
@@ -172,5 +172,5 @@ def test_validate_runs_the_targets_checks_and_writes_nothing(tmp_path, monkeypat
                      "--fiscal-period", "2025-01-11..2025-01-31", "--lang", "en")
     assert refused.exit_code == 1
     assert refused.stderr.count("[OUT_OF_FISCAL_PERIOD]") == 2  # both stores of 2025-01-10
-    assert refused.output.count(": valid") == 4
+    assert refused.output.count(": valid") == 5
     assert list(tmp_path.iterdir()) == []

@@ -130,7 +130,7 @@ def test_build_closes_yields_each_store_day_as_soon_as_it_is_written(tmp_path):
     results = build_closes(loaded, load_settings(SAMPLE_SETTINGS), ["journal"], tmp_path)
     first = next(results)
     assert first.written and [p.parent for p in tmp_path.glob("*/*")] == [first.written[0].parent.parent]
-    assert len([first, *results]) == len(loaded) == 6
+    assert len([first, *results]) == len(loaded) == 7
 
 
 # --- progress, colour, next step ---------------------------------------------------------------
@@ -139,7 +139,7 @@ def test_build_closes_yields_each_store_day_as_soon_as_it_is_written(tmp_path):
 def test_a_terminal_gets_progress_colour_and_a_next_step_and_a_pipe_gets_none(tmp_path):
     code, drawn = run_in_terminal("build", "--out", tmp_path / "t", "--lang", "en", cwd=tmp_path)
     assert code == 0, drawn
-    assert "0/6 store-days" in drawn and "6/6 store-days" in drawn and "left" in drawn
+    assert "0/7 store-days" in drawn and "7/7 store-days" in drawn and "left" in drawn
     assert "\x1b[32m✓\x1b[0m 2025-01-10 0001" in drawn  # green ✓
     assert "Next: check a day with `journalgen review --date 2025-01-10`" in drawn
 
@@ -157,11 +157,12 @@ def test_no_color_and_force_color_are_respected(tmp_path):
 
 
 def test_one_store_day_gets_no_progress_and_quiet_gets_none(tmp_path):
-    code, one = run_in_terminal("build", "--date", "2025-01-11", "--out", tmp_path / "a", "--lang", "en")
+    code, one = run_in_terminal("build", "--date", "2025-01-11", "--store", "0001", "--out", tmp_path / "a",
+                                "--lang", "en")
     assert code == 0 and "store-days," not in one
     code, quiet = run_in_terminal("build", "-q", "--out", tmp_path / "b", "--lang", "en")
     assert code == 0 and "store-days," not in quiet and "✓" not in quiet and "Next:" not in quiet
-    assert "Store-days: 6 built, 0 failed, 5 warning(s)." in quiet
+    assert "Store-days: 7 built, 0 failed, 5 warning(s)." in quiet
 
 
 # --- what is said ------------------------------------------------------------------------------
@@ -174,27 +175,29 @@ def test_a_year_over_the_sample_says_the_gaps_once_and_names_the_missing_store(t
     lines = result.output.splitlines()
     assert len(lines) < 20
     assert "· No daily close on 360 day(s): 2025-01-01..2025-01-09, 2025-01-15..2025-12-31" in lines
-    assert "⚠ Store 0002 has no close on 2025-01-11..2025-01-14, when other stores have one." in lines
+    assert "⚠ Store 0002 has no close on 2025-01-12..2025-01-14, when other stores have one." in lines
 
 
 def test_warnings_are_printed_under_their_day_and_counted_in_both_languages(tmp_path):
-    en = invoke("build", "--date", "2025-01-11", "--target", "journal", "--out", tmp_path, "--lang", "en").output
+    en = invoke("build", "--date", "2025-01-11", "--store", "0001", "--target", "journal", "--out", tmp_path,
+                "--lang", "en").output
     assert en.splitlines()[2:5] == [
         "  ⚠ [SUSPENSE_BOOKED] Unregistered reason “雑費立替” (Cash out ￥800) was booked to 仮払金: register it "
         "under [cash_movements] in the settings, or move it to the right account.",
         "  ⚠ [CASH_OVERAGE] Cash overage of ￥50, booked to 雑収入.",
         "Store-days: 1 built, 0 failed, 2 warning(s).",
     ]
-    ja = invoke("build", "--date", "2025-01-11", "--target", "journal", "--out", tmp_path, "--lang", "ja").output
+    ja = invoke("build", "--date", "2025-01-11", "--store", "0001", "--target", "journal", "--out", tmp_path,
+                "--lang", "ja").output
     assert "  ⚠ [CASH_OVERAGE] 現金が ￥50 " in ja and "警告 2 件。" in ja
 
 
 def test_quiet_keeps_failures_and_the_summary_and_verbose_adds_notes(tmp_path):
     quiet = invoke("build", "-q", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert quiet.exit_code == 0
-    assert quiet.stdout.splitlines()[-1] == "Store-days: 6 built, 0 failed, 5 warning(s)."
+    assert quiet.stdout.splitlines()[-1] == "Store-days: 7 built, 0 failed, 5 warning(s)."
     assert "✓" not in quiet.output and "[CASH_SHORTAGE]" not in quiet.output
-    assert "Store 0002 has no close on 2025-01-11..2025-01-14" in quiet.stdout
+    assert "Store 0002 has no close on 2025-01-12..2025-01-14" in quiet.stdout
     verbose = invoke("build", "-v", "--date", "2025-01-14", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert "· [VOID_OF_EARLIER_DAY]" in verbose.output and "input: " in verbose.output
     assert "Settings: " in verbose.output
@@ -208,8 +211,8 @@ def test_strict_fails_the_days_with_warnings_writes_nothing_for_them_and_builds_
     assert "✗ 2025-01-11 0001 サンプル食堂 本店: [STRICT_WARNINGS]" in result.stderr
     assert "  ⚠ [SUSPENSE_BOOKED]" in result.stderr
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == [
-        "2025-01-10/0002", "2025-01-12/0001"]
-    assert "Store-days: 2 built, 4 failed, 5 warning(s)." in result.stdout
+        "2025-01-10/0002", "2025-01-11/0002", "2025-01-12/0001"]
+    assert "Store-days: 3 built, 4 failed, 5 warning(s)." in result.stdout
 
 
 def test_validate_without_settings_says_it_checked_the_neutral_journal_only(tmp_path):
@@ -241,9 +244,9 @@ def test_build_json_is_one_document_in_the_shipped_shape(books, tmp_path):
     assert {Path(p).name for p in built["files"]} >= {"journal.json", "freee-deals.json", "yayoi-import.csv"}
     assert [(w["code"], w["level"]) for w in built["warnings"]] == [
         ("VOID_OF_EARLIER_DAY", "note"), ("SUSPENSE_BOOKED", "warning"), ("CASH_OVERAGE", "warning")]
-    assert document["stores_missing"] == [{"store": "0002", "days": [{"from": "2025-01-11", "to": "2025-01-14"}]}]
-    assert document["totals"] == {"store_days": 7, "ok": 4, "failed": 3, "warnings": 5,  # a refused day's too
-                                  "net_sales": 50300 + 93080 + 43880 - 3300}
+    assert document["stores_missing"] == [{"store": "0002", "days": [{"from": "2025-01-12", "to": "2025-01-14"}]}]
+    assert document["totals"] == {"store_days": 8, "ok": 5, "failed": 3, "warnings": 5,  # a refused day's too
+                                  "net_sales": 50300 + 9860 + 93080 + 43880 - 3300}
     assert "✓ 2025-01-11 0001" in result.stderr.decode("utf-8")  # the lines for people, out of the way
 
 
@@ -251,7 +254,7 @@ def test_validate_json_is_in_the_same_shape_and_says_what_was_checked():
     result = run("validate", SAMPLE_CLOSES, "--json", "--lang", "ja")
     document = json.loads(result.stdout.decode("utf-8"))
     jsonschema.Draft202012Validator(SUMMARY_SCHEMA).validate(document)
-    assert document["command"] == "validate" and document["totals"]["ok"] == 6
+    assert document["command"] == "validate" and document["totals"]["ok"] == 7
     assert document["checked"] == {"settings": None, "targets": ["journal"], "neutral_journal_only": True}
     assert {day["status"] for day in document["store_days"]} == {"valid"}
     assert "現金が ￥100 不足しています" in json.dumps(document, ensure_ascii=False)
@@ -280,7 +283,7 @@ def test_h_is_help_every_option_says_what_it_does_and_target_lists_the_installed
                 if isinstance(param.type, click.Choice):
                     assert all(choice in param.help for choice in param.type.choices), (name, param.name)
     build_help = " ".join(CliRunner().invoke(cli, ["build", "-h"], env={"LANG": "C"}).output.split())
-    assert "installed: freee, journal, yayoi" in build_help and "[ja|en]" in build_help
+    assert "installed: aspit, freee, journal, yayoi" in build_help and "[ja|en]" in build_help
 
 
 def test_help_and_usage_errors_are_japanese_under_lang_ja_or_a_japanese_locale():
@@ -300,7 +303,8 @@ def test_help_and_usage_errors_are_japanese_under_lang_ja_or_a_japanese_locale()
 def test_build_store_builds_only_that_store(tmp_path):
     result = invoke("build", "--store", "0002", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")] == ["2025-01-10/0002"]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == [
+        "2025-01-10/0002", "2025-01-11/0002"]
     none = invoke("build", "--store", "9999", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert none.exit_code == 1 and "9999" in none.stderr
 

@@ -90,7 +90,7 @@ def test_the_validator_refuses_a_broken_body():
 
 
 def test_every_sample_day_validates():
-    assert len(SAMPLE_CLOSES) == 6
+    assert len(SAMPLE_CLOSES) == 7
     for path in SAMPLE_CLOSES:
         requests = sample_requests(path)
         assert requests.deals, path
