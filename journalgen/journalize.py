@@ -25,7 +25,7 @@ from journalgen.close import (
     rows_by_source,
 )
 from journalgen.errors import Problem, SettingsError
-from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
+from journalgen.journal import Entry, EntryKind, Journal, Line, Side, stable_key
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
@@ -97,6 +97,17 @@ class _Booker:
             "tax_label": self.settings.tax_labels[tax],
         }
 
+    def money_line(self, side: Side, payment: PaymentKind, amount: int, tax: TaxCategory, tax_amount: int,
+                   named: dict[str, Any]) -> Line:
+        """The side of a sale or void that says how it was paid: `[payments.KIND] account`, 対象外,
+        except that a `discount` treatment carries the sale's tax category and tax, so that the
+        sale and its discount cancel in taxable sales and output tax."""
+        booking = self.settings.payments[payment]
+        if booking.treatment == "discount":
+            return Line(side=side, account=booking.account, amount=amount, tax=tax, tax_amount=tax_amount, **named)
+        return Line(side=side, account=booking.account, amount=amount, tax=TaxCategory.out_of_scope, tax_amount=0,
+                    **named)
+
     @functools.cached_property
     def section(self) -> str:
         """The 部門 of every line: its template sees only the store and the day, so it renders once."""
@@ -118,6 +129,7 @@ class _Booker:
             if amount == 0:
                 continue
             first = rows[0]
+            tax_amount = sum(self.tax_of(row) for row in rows)
             payment_item = first.payment_item if grouping != "tax_payment" else None
             context = self.payment_context(first.payment, first.tax, payment_item)
             named = dict(
@@ -132,10 +144,9 @@ class _Booker:
                 kind=EntryKind.sale,
                 sources=tuple(f"sales[{index}]" for index in groups[key]),
                 lines=(
-                    Line(side="debit", account=self.settings.payments[first.payment].account, amount=amount,
-                         tax=TaxCategory.out_of_scope, tax_amount=0, **named),
+                    self.money_line("debit", first.payment, amount, first.tax, tax_amount, named),
                     Line(side="credit", account=self.accounts.sales, amount=amount, tax=first.tax,
-                         tax_amount=sum(self.tax_of(row) for row in rows), **named),
+                         tax_amount=tax_amount, **named),
                 ),
             )
 
@@ -166,8 +177,7 @@ class _Booker:
                 lines=(
                     Line(side="debit", account=self.accounts.sales, amount=void.amount, tax=void.tax,
                          tax_amount=self.tax_of(void), **named),
-                    Line(side="credit", account=self.settings.payments[void.payment].account,
-                         amount=void.amount, tax=TaxCategory.out_of_scope, tax_amount=0, **named),
+                    self.money_line("credit", void.payment, void.amount, void.tax, self.tax_of(void), named),
                 ),
             )
 

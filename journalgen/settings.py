@@ -101,13 +101,27 @@ class Accounts(_Section):
     suspense_received: Name = "仮受金"
     shortage: Name = "雑損失"
     overage: Name = "雑収入"
+    sales_discount: Name = "売上値引高"
+    voucher_liability: Name = "前受金"
+
+
+Treatment = Literal["receivable", "discount", "liability"]
+"""How a payment kind's sales are debited (docs/accounting.md): `receivable` — money the shop is
+owed or holds (現金, 売掛金 …), the sale is taxable in full; `discount` — the shop's own points:
+not consideration, so the debit carries the sale's tax category and the day's taxable sales
+and output tax exclude it; `liability` — the shop's own vouchers: the debit reduces the voucher
+liability recorded when they were sold (対象外)."""
+
+TREATMENT_ACCOUNTS = {"discount": "sales_discount", "liability": "voucher_liability"}
+"""The `[accounts]` field a treatment debits when its `[payments.KIND]` names no account."""
 
 
 class PaymentBooking(_Section):
-    """How one payment kind is named and which account its sales are debited to."""
+    """How one payment kind is named, which account its sales are debited to, and how."""
 
     label: Name
     account: Name
+    treatment: Treatment = "receivable"
 
 
 class CashReason(_Section):
@@ -226,6 +240,8 @@ class Settings(_Section):
             kind = getattr(kind, "value", kind)
             if isinstance(booking, PaymentBooking):
                 booking = booking.model_dump()
+            if isinstance(booking, dict) and "account" not in booking and booking.get("treatment") in TREATMENT_ACCOUNTS:
+                booking = {**booking, "account": getattr(accounts, TREATMENT_ACCOUNTS[booking["treatment"]])}
             merged[kind] = {**merged[kind], **booking} if isinstance(booking, dict) and kind in merged else booking
         return {**data, "payments": merged}
 
