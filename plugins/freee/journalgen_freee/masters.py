@@ -37,12 +37,13 @@ class Masters:
                                  saved=str(saved))
         return given or saved or self._note("company_id", "")
 
-    def id(self, table: str, name: str) -> int:
-        """The id of `name` in `table` (`account_items`, `items`, `sections`, `tags`)."""
+    def id(self, table: str, name: str, needed_by: str = "") -> int:
+        """The id of `name` in `table` (`account_items`, `items`, `sections`, `tags`); `needed_by`
+        (a `Need`) says in a missing one's message what needs it."""
         found = getattr(self.options, table).get(name)
         if found is None and self.company is not None:
             found = self.company.ids(table).get(name)
-        return found if found is not None else self._note(table, name)
+        return found if found is not None else self._note(table, name, needed_by)
 
     def is_walletable(self, account: str) -> bool:
         """Whether `account` is a freee 口座 (現金・預金), which may never appear in details: named
