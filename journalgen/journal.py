@@ -19,6 +19,9 @@ from journalgen.tax import TaxRounding
 
 Side = Literal["debit", "credit"]
 
+EXCESS_SOURCE = "gift_no_change_excess["
+"""How an entry cites a `gift_no_change_excess` row of the close."""
+
 
 class EntryKind(StrEnum):
     """What happened at the register; the order here is the order entries appear in."""
@@ -83,6 +86,12 @@ class Entry:
     original_date: dt.date | None = None
 
     @property
+    def books_excess(self) -> bool:
+        """Whether the entry books a 商品券(釣りなし) excess: a sale-kind entry on the excess
+        account (雑収入), not on sales."""
+        return self.sources[0].startswith(EXCESS_SOURCE)
+
+    @property
     def debit(self) -> int:
         """The entry's debit total."""
         return sum(line.amount for line in self.lines if line.side == "debit")
@@ -129,8 +138,8 @@ class Journal:
         return [(entry, line) for entry in self.entries for line in entry.lines]
 
     def net_sales(self) -> int:
-        """Sales minus voids, tax-inclusive: what the day sold."""
-        sold = sum(e.amount for e in self.entries if e.kind is EntryKind.sale)
+        """Sales minus voids, tax-inclusive: what the day sold (a 商品券 excess is not sales)."""
+        sold = sum(e.amount for e in self.entries if e.kind is EntryKind.sale and not e.books_excess)
         voided = sum(e.amount for e in self.entries if e.kind is EntryKind.void)
         return sold - voided
 

@@ -36,7 +36,8 @@ def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journ
     """Book one daily close. Raises UnbalancedEntryError / UnreconciledError if an invariant
     fails (a bug, never a user's fault) and SettingsError if a naming template cannot render."""
     booker = _Booker(close, settings)
-    entries = [*booker.sales(), *booker.voids(), *booker.cash_movements(), *booker.cash_difference()]
+    entries = [*booker.sales(), *booker.excess(), *booker.voids(), *booker.cash_movements(),
+               *booker.cash_difference()]
     journal = Journal(close=close, entries=_keyed(close, entries), source=source,
                       tax_rounding=settings.journal.tax_rounding)
     check_journal(journal)
@@ -59,6 +60,10 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
         lines = tuple(replace(line, key=stable_key(*identity, line.content())) for line in entry.lines)
         keyed.append(replace(entry, lines=lines, key=stable_key(*identity, [line.key for line in lines])))
     return tuple(keyed)
+
+
+EXCESS_SUFFIX = "（釣りなし超過分）"
+"""Ends the description of a 商品券(釣りなし) excess line (its sales description before it)."""
 
 
 class _Booker:
@@ -148,6 +153,30 @@ class _Booker:
                     Line(side="credit", account=self.accounts.sales, amount=amount, tax=first.tax,
                          tax_amount=tax_amount, **named),
                 ),
+            )
+
+    def excess(self) -> Iterator[Entry]:
+        """Each 商品券(釣りなし) excess: the voucher's account (as its kind is booked) debited, the
+        excess account (雑収入) credited, 対象外. A sale-kind entry: it arises in a sale."""
+        kind, tax = PaymentKind.gift_no_change, TaxCategory.out_of_scope
+        for index, row in enumerate(self.close.gift_no_change_excess):
+            if row.amount == 0:
+                continue
+            context = self.payment_context(kind, tax, row.payment_item)
+            named = dict(
+                description=self.name("sales_description", **context) + EXCESS_SUFFIX,
+                item=self.name("item", **context),
+                section=self.section,
+                payment=kind,
+                payment_label=context["payment_label"],
+                payment_item=row.payment_item,
+            )
+            yield Entry(
+                kind=EntryKind.sale,
+                sources=(f"gift_no_change_excess[{index}]",),
+                lines=(self.money_line("debit", kind, row.amount, tax, 0, named),
+                       Line(side="credit", account=self.accounts.voucher_excess, amount=row.amount, tax=tax,
+                            tax_amount=0, **named)),
             )
 
     def voids(self) -> Iterator[Entry]:

@@ -103,6 +103,7 @@ class Accounts(_Section):
     overage: Name = "雑収入"
     sales_discount: Name = "売上値引高"
     voucher_liability: Name = "前受金"
+    voucher_excess: Name = "雑収入"
 
 
 Treatment = Literal["receivable", "discount", "liability"]

@@ -33,7 +33,7 @@ from strategies import closes
 from test_freee_schema import SAMPLE_SETTINGS, assert_valid
 from test_yayoi_reader import read_import_file
 
-from journalgen.close import DailyClose, PaymentKind, Store, TaxCategory, Void
+from journalgen.close import DailyClose, PaymentKind, Store, TaxCategory, VoucherExcess, Void
 from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.settings import Settings
@@ -181,6 +181,9 @@ def assert_same_books(close: DailyClose, settings: Settings) -> None:
     assert nonzero(yayoi_taxed) == nonzero(yayoi_expected(journal, settings))
 
 
+excesses = st.lists(st.builds(VoucherExcess, amount=st.integers(0, 5000)), max_size=2).map(tuple)
+closes_with_excess = st.builds(lambda close, excess: close.model_copy(update={"gift_no_change_excess": excess}),
+                               closes(max_rows=8), excesses)
 variants = st.tuples(st.sampled_from(["tax_payment", "payment_item", "row"]),
                      st.sampled_from(["per_payment_kind", "per_day"]),
                      st.tuples(*(st.sampled_from(TREATMENTS) for _ in NON_CASH)))
@@ -188,7 +191,7 @@ PLAIN = ("tax_payment", "per_payment_kind", ("receivable",) * len(NON_CASH))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(close=closes(max_rows=8), chosen=variants)
+@given(close=closes_with_excess, chosen=variants)
 @example(close=REFUND_ONLY_DAY, chosen=PLAIN)
 @example(close=REFUND_ONLY_DAY, chosen=("tax_payment", "per_day", PLAIN[2]))
 def test_freee_and_yayoi_book_the_journal_to_the_yen(close: DailyClose, chosen: tuple[str, str, tuple[str, ...]]):
