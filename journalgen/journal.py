@@ -51,10 +51,13 @@ class Line:
     payment: PaymentKind | None = None
     payment_label: str | None = None
     payment_item: PaymentItem | None = None
+    sales_return: bool = False
+    """A sales line of a void of an earlier day booked as 売上返還 (対価の返還等), when settings ask."""
     key: str = ""
 
     def content(self) -> dict[str, object]:
-        """The line as plain data (without its key), in a fixed order."""
+        """The line as plain data (without its key), in a fixed order; `sales_return` only when
+        set, so lines without it keep their keys."""
         return {
             "side": self.side,
             "account": self.account,
@@ -67,6 +70,7 @@ class Line:
             "payment": self.payment.value if self.payment else None,
             "payment_label": self.payment_label,
             "payment_item": self.payment_item.model_dump() if self.payment_item else None,
+            **({"sales_return": True} if self.sales_return else {}),
         }
 
 

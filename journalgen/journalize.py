@@ -198,6 +198,8 @@ class _Booker:
                 payment_label=context["payment_label"],
                 payment_item=void.payment_item,
             )
+            returned = (self.settings.journal.earlier_day_voids == "sales_return" and bool(void.tax.rate)
+                        and void.original_date < self.close.business_date)
             yield Entry(
                 kind=EntryKind.void,
                 sources=(f"voids[{index}]",),
@@ -205,7 +207,7 @@ class _Booker:
                 original_date=void.original_date,
                 lines=(
                     Line(side="debit", account=self.accounts.sales, amount=void.amount, tax=void.tax,
-                         tax_amount=self.tax_of(void), **named),
+                         tax_amount=self.tax_of(void), sales_return=returned, **named),
                     self.money_line("credit", void.payment, void.amount, void.tax, self.tax_of(void), named),
                 ),
             )

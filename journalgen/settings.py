@@ -164,6 +164,11 @@ class JournalOptions(_Section):
     tax_rounding: TaxRounding = Field(
         default="floor", description="rounding of tax computed for rows without tax_amount"
     )
+    earlier_day_voids: Literal["sales", "sales_return"] = Field(
+        default="sales",
+        description="tax category of voids of an earlier day's taxed receipts: the sales one (a deduction of "
+        "taxable sales), or 売上返還 (対価の返還等, shown apart on the 消費税 return)",
+    )
 
 
 class BuildOptions(_Section):

@@ -91,7 +91,7 @@ def _payment_body(wallet: Walletable, amount: int, day: str) -> dict[str, Any]:
 def _detail_body(detail: Detail, masters: Masters, purchase: bool) -> dict[str, Any]:
     line = detail.line
     body: dict[str, Any] = {
-        "tax_code": masters.tax_code(line.tax, purchase),
+        "tax_code": masters.tax_code(line.tax, purchase, line.sales_return),
         "account_item_id": masters.id("account_items", line.account),
         "amount": detail.amount,
     }
@@ -114,7 +114,7 @@ def _manual_journal_body(draft: JournalDraft, masters: Masters, company_id: int,
     for line in draft.entry.lines:
         detail: dict[str, Any] = {
             "entry_side": line.side,
-            "tax_code": masters.tax_code(line.tax),
+            "tax_code": masters.tax_code(line.tax, sales_return=line.sales_return),
             "account_item_id": masters.id("account_items", line.account, Need.manual_journal),
             "amount": line.amount,
         }

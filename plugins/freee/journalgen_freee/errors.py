@@ -99,8 +99,8 @@ def _problem(table: str, name: str, walletable: str) -> Problem:
     elif walletable:
         reason = NO_WALLETABLE_NAMED
     else:
-        reason = {"walletables": ADD_WALLETABLE, "tax_codes": ADD_TAX_CODE,
-                  "purchase_tax_codes": ADD_TAX_CODE}.get(table, ADD_ID)
+        reason = {"walletables": ADD_WALLETABLE, "tax_codes": ADD_TAX_CODE, "purchase_tax_codes": ADD_TAX_CODE,
+                  "sales_return_tax_codes": ADD_TAX_CODE}.get(table, ADD_ID)
     return Problem(field=f"targets.freee.{table}", value=name, reason=reason,
                    reason_params={"name": name, "table": table, "walletable": walletable})
 

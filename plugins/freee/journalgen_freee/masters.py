@@ -66,9 +66,9 @@ class Masters:
             return Walletable(id=PLACEHOLDER_ID, type="wallet")
         return found
 
-    def tax_code(self, tax: TaxCategory, purchase: bool = False) -> int:
-        """The 税区分コード of `tax`, sales side or (for money paid out) purchase side."""
-        table = "purchase_tax_codes" if purchase else "tax_codes"
+    def tax_code(self, tax: TaxCategory, purchase: bool = False, sales_return: bool = False) -> int:
+        """The 税区分コード of `tax`: sales side, purchase side (money paid out) or 売上返還."""
+        table = "purchase_tax_codes" if purchase else "sales_return_tax_codes" if sales_return else "tax_codes"
         found = getattr(self.options, table).get(tax)
         return found if found is not None else self._note(table, tax.value)
 

@@ -118,11 +118,13 @@ class _SideBuilder:
     def build(self, line: Line, position: Literal["借方", "貸方"], sub_account: str) -> YayoiSide:
         """`line` as the side at `position`, with `sub_account` as its 補助科目: names fitted to
         弥生's limits, 部門 only when `sections` is on, 税区分 from the sales or purchase table;
-        raises UnmappedTaxError when that table names no 税区分 for the line's tax."""
-        names = getattr(self.options, self.tax_table)
+        raises UnmappedTaxError when that table names no 税区分 for the line's tax. A 売上返還 line
+        takes its name from `sales_return_tax_categories`."""
+        table = "sales_return_tax_categories" if line.sales_return else self.tax_table
+        names = getattr(self.options, table)
         if line.tax not in names:
-            raise UnmappedTaxError(file=self.rules.file, table=self.tax_table, tax=line.tax.value,
-                                   entry=self.rules.entry, field=f"targets.yayoi.{self.tax_table}",
+            raise UnmappedTaxError(file=self.rules.file, table=table, tax=line.tax.value,
+                                   entry=self.rules.entry, field=f"targets.yayoi.{table}",
                                    value=line.tax.value)
         fit = self.rules.fit
         return YayoiSide(
