@@ -53,11 +53,15 @@ class Line:
     payment_item: PaymentItem | None = None
     sales_return: bool = False
     """A sales line of a void of an earlier day booked as 売上返還 (対価の返還等), when settings ask."""
+    partner: str | None = None
+    """The 取引先 owing (or owed) the money side of an unsettled sale or void."""
+    due_date: dt.date | None = None
+    """When that 取引先 pays, from `[payments.KIND] due`."""
     key: str = ""
 
     def content(self) -> dict[str, object]:
-        """The line as plain data (without its key), in a fixed order; `sales_return` only when
-        set, so lines without it keep their keys."""
+        """The line as plain data (without its key), in a fixed order; `sales_return`, `partner`
+        and `due_date` only when set, so lines without them keep their keys."""
         return {
             "side": self.side,
             "account": self.account,
@@ -71,6 +75,8 @@ class Line:
             "payment_label": self.payment_label,
             "payment_item": self.payment_item.model_dump() if self.payment_item else None,
             **({"sales_return": True} if self.sales_return else {}),
+            **({"partner": self.partner} if self.partner else {}),
+            **({"due_date": self.due_date.isoformat()} if self.due_date else {}),
         }
 
 

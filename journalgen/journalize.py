@@ -106,24 +106,32 @@ class _Booker:
                    named: dict[str, Any]) -> Line:
         """The side of a sale or void that says how it was paid: `[payments.KIND] account`, 対象外,
         except that a `discount` treatment carries the sale's tax category and tax, so that the
-        sale and its discount cancel in taxable sales and output tax."""
+        sale and its discount cancel in taxable sales and output tax. The 取引先 and due date of
+        the kind (or of its 支払科目) go on this side."""
         booking = self.settings.payments[payment]
         if booking.treatment == "discount":
             return Line(side=side, account=booking.account, amount=amount, tax=tax, tax_amount=tax_amount, **named)
+        item = named["payment_item"]
         return Line(side=side, account=booking.account, amount=amount, tax=TaxCategory.out_of_scope, tax_amount=0,
-                    **named)
+                    partner=booking.partner_of(item.id if item else None),
+                    due_date=booking.due.of(self.close.business_date) if booking.due else None, **named)
 
     @functools.cached_property
     def section(self) -> str:
         """The 部門 of every line: its template sees only the store and the day, so it renders once."""
         return self.name("section")
 
+    def by_item(self, payment: PaymentKind) -> bool:
+        """Whether sales of `payment` are grouped per 支払科目: when settings ask, or when the kind
+        names a 取引先 per 支払科目 (each card company clears its own receivable)."""
+        return self.settings.journal.sales_grouping != "tax_payment" or bool(self.settings.payments[payment].partners)
+
     def sales(self) -> Iterator[Entry]:
         grouping = self.settings.journal.sales_grouping
         groups: dict[tuple[Any, ...], list[int]] = {}
         for index, sale in enumerate(self.close.sales):
             key: tuple[Any, ...] = (TAX_ORDER[sale.tax], PAYMENT_ORDER[sale.payment])
-            if grouping in ("payment_item", "row"):
+            if self.by_item(sale.payment):
                 key += (sale.payment_item.id if sale.payment_item else "",)
             if grouping == "row":
                 key += (index,)
@@ -135,7 +143,7 @@ class _Booker:
                 continue
             first = rows[0]
             tax_amount = sum(self.tax_of(row) for row in rows)
-            payment_item = first.payment_item if grouping != "tax_payment" else None
+            payment_item = first.payment_item if self.by_item(first.payment) else None
             context = self.payment_context(first.payment, first.tax, payment_item)
             named = dict(
                 description=self.name("sales_description", **context),

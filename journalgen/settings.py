@@ -117,12 +117,44 @@ TREATMENT_ACCOUNTS = {"discount": "sales_discount", "liability": "voucher_liabil
 """The `[accounts]` field a treatment debits when its `[payments.KIND]` names no account."""
 
 
+class DueDate(_Section):
+    """When a payment kind's unsettled sales are paid: sales up to `closing_day` of a month
+    (31 = month-end) are paid on `day` of the month `months_later` after the closing month; a
+    day past a month's end is that month's last day."""
+
+    closing_day: int = Field(ge=1, le=31)
+    months_later: int = Field(ge=0, le=12)
+    day: int = Field(ge=1, le=31)
+
+    def of(self, business_date: dt.date) -> dt.date:
+        """The due date of a sale on `business_date`."""
+        closing_month = business_date.month + (business_date.day > _last_day(business_date.year, business_date.month,
+                                                                           self.closing_day))
+        month_index = business_date.year * 12 + closing_month - 1 + self.months_later
+        year, month = divmod(month_index, 12)
+        return dt.date(year, month + 1, _last_day(year, month + 1, self.day))
+
+
+def _last_day(year: int, month: int, day: int) -> int:
+    """`day`, or the last day of the month when the month is shorter."""
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return min(day, (following - dt.timedelta(days=1)).day)
+
+
 class PaymentBooking(_Section):
-    """How one payment kind is named, which account its sales are debited to, and how."""
+    """How one payment kind is named, which account its sales are debited to, and how; for an
+    unsettled kind, who pays it (取引先: one for the kind, or one per 支払科目 id) and when."""
 
     label: Name
     account: Name
     treatment: Treatment = "receivable"
+    partner: Name | None = None
+    partners: dict[str, Name] = Field(default={}, description="支払科目 id → 取引先, e.g. one per card company")
+    due: DueDate | None = None
+
+    def partner_of(self, payment_item_id: str | None) -> str | None:
+        """The 取引先 of a sale paid with this kind (and 支払科目, when known)."""
+        return self.partners.get(payment_item_id or "", self.partner)
 
 
 class CashReason(_Section):

@@ -61,11 +61,21 @@ SALES_RETURN_CODES = {TaxCategory.standard_10: 143, TaxCategory.reduced_8: 9170,
 """freee's published 課税売返10%, and made-up codes for the 8% ones (as the sample's ids are)."""
 
 
+PARTNERS = {"カード会社": 901001, "三井住友カード": 901002, "JCB": 901003, "PayPay": 901004}
+TERMS = {
+    "credit": {"partner": "カード会社", "partners": {"0001": "三井住友カード", "42": "JCB"},
+               "due": {"closing_day": 31, "months_later": 1, "day": 15}},
+    "qr": {"partner": "PayPay", "due": {"closing_day": 20, "months_later": 1, "day": 31}},
+}
+"""取引先 and due dates: one per card company for クレジット, one for QR決済."""
+
+
 @functools.cache
-def variant(grouping: str, sales_deals: str, treatments: tuple[str, ...], voids: str = "sales") -> Settings:
+def variant(grouping: str, sales_deals: str, treatments: tuple[str, ...], voids: str = "sales",
+            terms: bool = False) -> Settings:
     """The sample settings with a sales grouping, a freee `sales_deals` mode, a treatment per
-    non-cash payment kind (validated, so a treatment's default account applies) and a tax
-    category for voids of earlier days."""
+    non-cash payment kind (validated, so a treatment's default account applies), a tax category
+    for voids of earlier days, and (`terms`) 取引先 and due dates."""
     data = SAMPLE_SETTINGS.model_dump(exclude={"fiscal_period_override"})
     data["journal"]["sales_grouping"] = grouping
     data["journal"]["earlier_day_voids"] = voids
@@ -77,6 +87,9 @@ def variant(grouping: str, sales_deals: str, treatments: tuple[str, ...], voids:
     for kind, treatment in zip(NON_CASH, treatments, strict=True):
         if treatment != "receivable":
             data["payments"][kind.value]["treatment"] = treatment
+        elif terms and kind.value in TERMS:
+            data["payments"][kind.value] |= TERMS[kind.value]
+    data["targets"]["freee"]["partners"] = PARTNERS
     return Settings.model_validate(data)
 
 
@@ -196,16 +209,17 @@ closes_with_excess = st.builds(lambda close, excess: close.model_copy(update={"g
 variants = st.tuples(st.sampled_from(["tax_payment", "payment_item", "row"]),
                      st.sampled_from(["per_payment_kind", "per_day"]),
                      st.tuples(*(st.sampled_from(TREATMENTS) for _ in NON_CASH)),
-                     st.sampled_from(["sales", "sales_return"]))
-PLAIN = ("tax_payment", "per_payment_kind", ("receivable",) * len(NON_CASH), "sales")
+                     st.sampled_from(["sales", "sales_return"]),
+                     st.booleans())
+PLAIN = ("tax_payment", "per_payment_kind", ("receivable",) * len(NON_CASH), "sales", False)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(close=closes_with_excess, chosen=variants)
 @example(close=REFUND_ONLY_DAY, chosen=PLAIN)
-@example(close=REFUND_ONLY_DAY, chosen=("tax_payment", "per_day", PLAIN[2], "sales_return"))
+@example(close=REFUND_ONLY_DAY, chosen=("tax_payment", "per_day", PLAIN[2], "sales_return", True))
 def test_freee_and_yayoi_book_the_journal_to_the_yen(close: DailyClose,
-                                                     chosen: tuple[str, str, tuple[str, ...], str]):
+                                                     chosen: tuple[str, str, tuple[str, ...], str, bool]):
     assert_same_books(close, variant(*chosen))
 
 
@@ -254,3 +268,26 @@ def test_voids_of_earlier_days_take_the_sales_return_categories_when_asked():
     _, taxed = journal_books(journal)
     assert taxed["売上高", 143, "amount"] == 3300 and taxed["売上高", 143, "tax"] == 300
     assert yayoi_books(journal, settings)[1]["売上高", "課税売返込10%", "amount"] == 3300
+
+
+def test_unsettled_card_sales_name_their_card_company_and_due_date():
+    """Each card company's sales are a deal of their own with its partner_id and 支払期日 (month-end
+    closing, paid the 15th of the next month); 弥生 writes the 取引先 as 補助科目 and the 期日."""
+    settings = variant(*PLAIN[:4], True)
+    visa = {"id": "0001", "name": "Visa"}
+    close = DailyClose(business_date=dt.date(2025, 3, 10), store=STORE, sales=(
+        {"payment": "credit", "payment_item": visa, "tax": "standard_10", "amount": 1100, "tax_amount": 100},
+        {"payment": "credit", "payment_item": {"id": "42", "name": "JCB"}, "tax": "standard_10", "amount": 2200},
+        {"payment": "credit", "tax": "standard_10", "amount": 3300}))
+    assert_same_books(close, settings)
+    journal = journalize(close, settings)
+    deals = {deal["ref_number"]: deal for deal in deal_bodies(journal, settings).deals}
+    assert {ref: (deal["partner_id"], deal["due_date"]) for ref, deal in deals.items()} == {
+        "POS-20250310-0001-credit-JCB": (PARTNERS["JCB"], "2025-04-15"),
+        "POS-20250310-0001-credit-カード会社": (PARTNERS["カード会社"], "2025-04-15"),
+        "POS-20250310-0001-credit-三井住友カード": (PARTNERS["三井住友カード"], "2025-04-15")}
+    options = YayoiOptions.model_validate(settings.target_section("yayoi"))
+    (data,) = (data for name, data in yayoi_plugin.render(journal, settings, options).items() if name.endswith(".csv"))
+    lines = [line for voucher in read_import_file(data) for line in voucher.lines]
+    assert sorted((line.debit.sub_account, line.cells["期日"]) for line in lines) == [
+        ("JCB", "2025/04/15"), ("カード会社", "2025/04/15"), ("三井住友カード", "2025/04/15")]

@@ -71,10 +71,13 @@ def build_requests(journal: Journal, settings: Settings, options: FreeeOptions) 
 
 
 def _deal_body(draft: DealDraft, masters: Masters, company_id: int, day: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "issue_date": day,
-        "type": draft.type,
-        "company_id": company_id,
+    body: dict[str, Any] = {"issue_date": day, "type": draft.type, "company_id": company_id}
+    partner, due_date = draft.open_terms
+    if due_date is not None:
+        body["due_date"] = due_date.isoformat()
+    if partner is not None:
+        body["partner_id"] = masters.id("partners", partner)
+    body |= {
         "ref_number": draft.ref,
         "details": [_detail_body(detail, masters, draft.purchase) for detail in draft.details],
     }
@@ -120,6 +123,8 @@ def _manual_journal_body(draft: JournalDraft, masters: Masters, company_id: int,
         }
         if line.tax.rate:
             detail["vat"] = line.tax_amount
+        if line.partner:
+            detail["partner_id"] = masters.id("partners", line.partner)
         if line.item:
             detail["item_id"] = masters.id("items", line.item)
         if line.section:

@@ -2,7 +2,7 @@
 id is looked up). freee must book exactly what the neutral journal books (docs/accounting.md).
 
 - Sales and voids of `receivable` payment kinds go into sales deals: by default one per payment
-  kind, or with `sales_deals = "per_day"` one for the whole day. A void is a negative detail
+  kind and 取引先 (the deal's `partner_id`, with the `due_date` of its unsettled rest), or with `sales_deals = "per_day"` one for the whole day. A void is a negative detail
   (控除・マイナス行) in its payment kind's deal.
 - The account a payment kind's sales are debited to (`[payments.KIND] account`) decides how the
   deal is settled: the cash account or another freee 口座 ⇒ a payment into that 口座; the
@@ -22,13 +22,14 @@ id is looked up). freee must book exactly what the neutral journal books (docs/a
 - Over/short is an expense deal on the shortage account or an income deal on the overage
   account, paid out of/into 現金.
 
-`ref_number` is `{prefix}-{YYYYMMDD}-{store}-{group}` (`-{n}` for the n-th part of a group cut
-into parts), `-in-`/`-out-` + 8 hex digits of the entry's stable key for a cash movement; a manual
+`ref_number` is `{prefix}-{YYYYMMDD}-{store}-{group}` (the group is `sales`, or the payment kind
+followed by `-{取引先}` when the kind names one; `-{n}` for the n-th part of a group cut into parts), `-in-`/`-out-` + 8 hex digits of the entry's stable key for a cash movement; a manual
 journal's is `{prefix}-{entry key}`, cut to freee's 20 characters.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -45,7 +46,6 @@ MAX_REF = 20
 """freee's limit of a manual journal's ref_number (manualJournalCreateParams: 20文字以内)."""
 
 DealType = Literal["income", "expense"]
-_GROUP_ORDER = {"sales": -1} | {kind.value: index for index, kind in enumerate(PaymentKind)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,11 @@ class Detail:
         """The detail's signed amount: negative for a 控除・マイナス行."""
         return self.sign * self.line.amount
 
+    @property
+    def money(self) -> Line:
+        """The entry's other line: the money side, with its 取引先 and due date."""
+        return next(line for line in self.entry.lines if line is not self.line)
+
 
 Payments = tuple[tuple[str, int], ...]
 """(口座 account, yen) pairs, in the order the deal's details first name each 口座."""
@@ -80,6 +85,13 @@ class DealDraft:
     details: tuple[Detail, ...]
     payments: Payments
     purchase: bool = False
+
+    @property
+    def open_terms(self) -> tuple[str | None, dt.date | None]:
+        """The 取引先 and due date of the deal's unsettled rest, when its unsettled details share
+        one (else None: freee takes one 取引先 and one 支払期日 per deal)."""
+        terms = {(detail.money.partner, detail.money.due_date) for detail in self.details if detail.wallet is None}
+        return terms.pop() if len(terms) == 1 else (None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +133,7 @@ def sales_drafts(
     """The sales deals of the day, grouped, cut into parts and refund-split as the module says,
     then the manual journals of `discount` and `liability` sales."""
     base = ref_base(journal, prefix)
-    groups: dict[str, list[Detail]] = {}  # by payment kind in PaymentKind order, or one "sales"
+    groups: dict[tuple[int, str], list[Detail]] = {}  # (kind order, ref suffix): per kind and 取引先, or one
     journals: list[JournalDraft] = []
     for entry in journal.entries:
         if entry.kind not in (EntryKind.sale, EntryKind.void):
@@ -132,13 +144,16 @@ def sales_drafts(
         if settings.payments[booked.payment].treatment != "receivable":
             journals.append(JournalDraft(ref=journal_ref(prefix, entry), entry=entry))
             continue
-        group = "sales" if per_day else booked.payment.value
+        if per_day:
+            group = (-1, "sales")
+        else:
+            group = (PAYMENT_ORDER[booked.payment], booked.payment.value + (f"-{money.partner}" if money.partner else ""))
         wallet = _payment_wallet(money, settings, is_walletable)
         groups.setdefault(group, []).append(Detail(line=booked, entry=entry, sign=1 if sale else -1, wallet=wallet))
-    for group, details in sorted(groups.items(), key=lambda item: _GROUP_ORDER[item[0]]):
+    for (_, name), details in sorted(groups.items()):
         parts = _parts(details)
         for number, part in enumerate(parts, 1):
-            ref = f"{base}-{group}" + (f"-{number}" if len(parts) > 1 else "")
+            ref = f"{base}-{name}" + (f"-{number}" if len(parts) > 1 else "")
             yield from _income_or_split(ref, part, prefix)
     yield from journals
 

@@ -67,6 +67,7 @@ class FreeeOptions(_Frozen):
     items: dict[str, PositiveInt] = Field(default={}, description="品目 name → item_id")
     sections: dict[str, PositiveInt] = Field(default={}, description="部門 name → section_id")
     tags: dict[str, PositiveInt] = Field(default={}, description="メモタグ name → tag id")
+    partners: dict[str, PositiveInt] = Field(default={}, description="取引先 name → partner_id")
     walletables: dict[str, Walletable | str] = Field(
         default={},
         description="account name (現金, 普通預金 …) → its 口座 {id, type}, or the 口座's name in the company file",

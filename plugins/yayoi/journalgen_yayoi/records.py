@@ -51,6 +51,8 @@ class YayoiRecord:
     counter: YayoiSide
     amount: int
     description: str
+    due_date: dt.date | None = None
+    """期日: when the 取引先 of an unsettled sale pays (`[payments.KIND] due`)."""
 
     @property
     def memo(self) -> str:
@@ -89,6 +91,7 @@ def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOp
         counter=sides.build(counter, "貸方" if income else "借方", sub_account=""),
         amount=entry.amount,
         description=_description(debit.description, entry.key, sides.rules, options),
+        due_date=means.due_date,
     )
 
 
@@ -108,7 +111,10 @@ class _SideBuilder:
         self.tax_table = "purchase_tax_categories" if entry.kind in PURCHASE_KINDS else "sales_tax_categories"
 
     def sub_account(self, line: Line) -> str:
-        """補助科目 of the 取引手段: the payment kind or item, for non-cash payment accounts only."""
+        """補助科目 of the 取引手段: its 取引先 when settings name one (弥生 keeps a 取引先 as the
+        補助科目 of 売掛金), else the payment kind or item, for non-cash payment accounts only."""
+        if line.partner:
+            return line.partner
         if line.payment is None or line.account == self.settings.accounts.cash or self.options.sub_account == "none":
             return ""
         if self.options.sub_account == "payment_item" and line.payment_item is not None:
