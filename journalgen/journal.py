@@ -57,11 +57,13 @@ class Line:
     """The 取引先 owing (or owed) the money side of an unsettled sale or void."""
     due_date: dt.date | None = None
     """When that 取引先 pays, from `[payments.KIND] due`."""
+    sub_account: str | None = None
+    """補助科目: the store's own cash drawer on lines of the cash account (`cash_drawer`)."""
     key: str = ""
 
     def content(self) -> dict[str, object]:
-        """The line as plain data (without its key), in a fixed order; `sales_return`, `partner`
-        and `due_date` only when set, so lines without them keep their keys."""
+        """The line as plain data (without its key), in a fixed order; `sales_return`, `partner`,
+        `due_date` and `sub_account` only when set, so lines without them keep their keys."""
         return {
             "side": self.side,
             "account": self.account,
@@ -77,6 +79,7 @@ class Line:
             **({"sales_return": True} if self.sales_return else {}),
             **({"partner": self.partner} if self.partner else {}),
             **({"due_date": self.due_date.isoformat()} if self.due_date else {}),
+            **({"sub_account": self.sub_account} if self.sub_account else {}),
         }
 
 

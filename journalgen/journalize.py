@@ -38,10 +38,18 @@ def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journ
     booker = _Booker(close, settings)
     entries = [*booker.sales(), *booker.excess(), *booker.voids(), *booker.cash_movements(),
                *booker.cash_difference()]
+    if drawer := settings.cash_drawer_for(close.store.code):
+        entries = [_in_drawer(entry, settings.accounts.cash, drawer) for entry in entries]
     journal = Journal(close=close, entries=_keyed(close, entries), source=source,
                       tax_rounding=settings.journal.tax_rounding)
     check_journal(journal)
     return journal
+
+
+def _in_drawer(entry: Entry, cash: str, drawer: str) -> Entry:
+    """`entry` with the store's own cash drawer as the 補助科目 of its cash-account lines."""
+    return replace(entry, lines=tuple(replace(line, sub_account=drawer) if line.account == cash else line
+                                      for line in entry.lines))
 
 
 def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:

@@ -89,6 +89,11 @@ class Company(_Section):
 
 class StoreOverrides(_Section):
     fiscal_period: FiscalPeriod | None = None
+    cash_drawer: Name | None = Field(
+        default=None,
+        description="the store's own 現金: its freee 口座 (under [targets.freee.walletables]) and 弥生 補助科目 of 現金; "
+        "default the company's 現金",
+    )
 
 
 class Accounts(_Section):
@@ -296,6 +301,11 @@ class Settings(_Section):
         if store is not None and store.fiscal_period is not None:
             return store.fiscal_period
         return self.company.fiscal_period
+
+    def cash_drawer_for(self, store_code: str) -> str | None:
+        """The store's own cash drawer (補助科目 of the cash account), None for the company's."""
+        store = self.stores.get(store_code)
+        return store.cash_drawer if store is not None else None
 
     def resolve_path(self, path: Path) -> Path:
         """`path` as written in the settings file: relative to that file's folder (to the working

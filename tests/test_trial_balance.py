@@ -70,12 +70,18 @@ TERMS = {
 """取引先 and due dates: one per card company for クレジット, one for QR決済."""
 
 
+DRAWER = "本店レジ"
+"""Store 0001's own cash drawer when a variant asks: a freee 口座 (with its own 勘定科目, as freee
+keeps one per 口座) and a 弥生 補助科目 of 現金."""
+
+
 @functools.cache
 def variant(grouping: str, sales_deals: str, treatments: tuple[str, ...], voids: str = "sales",
-            terms: bool = False) -> Settings:
+            terms: bool = False, drawer: bool = False) -> Settings:
     """The sample settings with a sales grouping, a freee `sales_deals` mode, a treatment per
     non-cash payment kind (validated, so a treatment's default account applies), a tax category
-    for voids of earlier days, and (`terms`) 取引先 and due dates."""
+    for voids of earlier days, (`terms`) 取引先 and due dates, and (`drawer`) store 0001's own
+    cash drawer."""
     data = SAMPLE_SETTINGS.model_dump(exclude={"fiscal_period_override"})
     data["journal"]["sales_grouping"] = grouping
     data["journal"]["earlier_day_voids"] = voids
@@ -90,6 +96,11 @@ def variant(grouping: str, sales_deals: str, treatments: tuple[str, ...], voids:
         elif terms and kind.value in TERMS:
             data["payments"][kind.value] |= TERMS[kind.value]
     data["targets"]["freee"]["partners"] = PARTNERS
+    if drawer:
+        data["stores"] = {STORE.code: {"cash_drawer": DRAWER}}
+        data["targets"]["freee"]["walletables"] = {**data["targets"]["freee"]["walletables"],
+                                                   DRAWER: {"id": 801003, "type": "wallet"}}
+        data["targets"]["freee"]["account_items"][DRAWER] = 501012
     return Settings.model_validate(data)
 
 
@@ -103,7 +114,7 @@ def journal_books(journal: Journal) -> tuple[Balances, Balances]:
     taxed: Balances = Counter()
     for entry, line in journal.lines():
         sign = 1 if line.side == "debit" else -1
-        balances[line.account] += sign * line.amount
+        balances[in_drawer(line.account, line.sub_account or "")] += sign * line.amount
         if line.tax is not TaxCategory.out_of_scope:
             codes = purchase_codes if entry.kind in PURCHASE_KINDS else sales_codes
             code = (SALES_RETURN_CODES if line.sales_return else codes)[line.tax]
@@ -112,11 +123,20 @@ def journal_books(journal: Journal) -> tuple[Balances, Balances]:
     return balances, taxed
 
 
+def in_drawer(account: str, sub_account: str) -> str:
+    """The trial-balance row of an account: 現金 of a store's own drawer is a row of its own."""
+    return f"{account}/{sub_account}" if account == SAMPLE_SETTINGS.accounts.cash and sub_account else account
+
+
 def freee_books(requests: FreeeRequests, settings: Settings) -> tuple[Balances, Balances]:
-    """The same two tables, as freee books the bodies (see the module docstring)."""
+    """The same two tables, as freee books the bodies (see the module docstring); the drawer's
+    口座 and its 勘定科目 are the drawer's row."""
     freee = settings.target_section("freee")
-    accounts = {item_id: name for name, item_id in freee["account_items"].items()}
-    wallets = {(wallet["type"], wallet["id"]): name for name, wallet in freee["walletables"].items()}
+    cash = settings.accounts.cash
+    accounts = {item_id: in_drawer(cash, name) if name == DRAWER else name
+                for name, item_id in freee["account_items"].items()}
+    wallets = {(wallet["type"], wallet["id"]): in_drawer(cash, name) if name == DRAWER else name
+               for name, wallet in freee["walletables"].items()}
     balances: Balances = Counter()
     taxed: Balances = Counter()
 
@@ -164,7 +184,7 @@ def yayoi_books(journal: Journal, settings: Settings) -> tuple[Balances, Balance
         for voucher in read_import_file(outputs[name], settings.fiscal_period_for(STORE.code)):
             for line in voucher.lines:
                 for sign, side in ((1, line.debit), (-1, line.credit)):
-                    balances[side.account] += sign * side.amount
+                    balances[in_drawer(side.account, side.sub_account)] += sign * side.amount
                     if side.tax_category != options.sales_tax_categories[TaxCategory.out_of_scope]:
                         taxed[side.account, side.tax_category, "amount"] += sign * side.amount
                         taxed[side.account, side.tax_category, "tax"] += sign * side.tax_amount
@@ -210,16 +230,16 @@ variants = st.tuples(st.sampled_from(["tax_payment", "payment_item", "row"]),
                      st.sampled_from(["per_payment_kind", "per_day"]),
                      st.tuples(*(st.sampled_from(TREATMENTS) for _ in NON_CASH)),
                      st.sampled_from(["sales", "sales_return"]),
-                     st.booleans())
-PLAIN = ("tax_payment", "per_payment_kind", ("receivable",) * len(NON_CASH), "sales", False)
+                     st.booleans(), st.booleans())
+PLAIN = ("tax_payment", "per_payment_kind", ("receivable",) * len(NON_CASH), "sales", False, False)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(close=closes_with_excess, chosen=variants)
 @example(close=REFUND_ONLY_DAY, chosen=PLAIN)
-@example(close=REFUND_ONLY_DAY, chosen=("tax_payment", "per_day", PLAIN[2], "sales_return", True))
+@example(close=REFUND_ONLY_DAY, chosen=("tax_payment", "per_day", PLAIN[2], "sales_return", True, True))
 def test_freee_and_yayoi_book_the_journal_to_the_yen(close: DailyClose,
-                                                     chosen: tuple[str, str, tuple[str, ...], str, bool]):
+                                                     chosen: tuple[str, str, tuple[str, ...], str, bool, bool]):
     assert_same_books(close, variant(*chosen))
 
 
@@ -273,7 +293,7 @@ def test_voids_of_earlier_days_take_the_sales_return_categories_when_asked():
 def test_unsettled_card_sales_name_their_card_company_and_due_date():
     """Each card company's sales are a deal of their own with its partner_id and 支払期日 (month-end
     closing, paid the 15th of the next month); 弥生 writes the 取引先 as 補助科目 and the 期日."""
-    settings = variant(*PLAIN[:4], True)
+    settings = variant(*PLAIN[:4], True, False)
     visa = {"id": "0001", "name": "Visa"}
     close = DailyClose(business_date=dt.date(2025, 3, 10), store=STORE, sales=(
         {"payment": "credit", "payment_item": visa, "tax": "standard_10", "amount": 1100, "tax_amount": 100},
@@ -291,3 +311,24 @@ def test_unsettled_card_sales_name_their_card_company_and_due_date():
     lines = [line for voucher in read_import_file(data) for line in voucher.lines]
     assert sorted((line.debit.sub_account, line.cells["期日"]) for line in lines) == [
         ("JCB", "2025/04/15"), ("カード会社", "2025/04/15"), ("三井住友カード", "2025/04/15")]
+
+
+def test_a_store_with_its_own_drawer_books_its_cash_there():
+    """Store 0001's cash sales, refund, paid-out and shortage go through its own 口座 in freee and
+    its 補助科目 of 現金 in 弥生; the company's 現金 is untouched."""
+    settings = variant(*PLAIN[:5], True)
+    close = DailyClose.model_validate({
+        **REFUND_ONLY_DAY.model_dump(),
+        "sales": ({"payment": "cash", "tax": "standard_10", "amount": 5500, "tax_amount": 500},),
+        "cash_movements": ({"direction": "out", "reason": "消耗品購入", "amount": 1100},
+                           {"direction": "in", "reason": "釣銭補充", "amount": 10000}),
+        "cash_count": {"expected": 1000, "counted": 900}})
+    assert_same_books(close, settings)
+    journal = journalize(close, settings)
+    balances, _ = journal_books(journal)
+    assert balances["現金"] == 0 and balances[f"現金/{DRAWER}"] == 5500 - 3300 - 1100 + 10000 - 100
+    requests = deal_bodies(journal, settings)
+    drawer_id = settings.target_section("freee")["walletables"][DRAWER]["id"]
+    assert {payment["from_walletable_id"] for deal in requests.deals for payment in deal.get("payments", [])} == {
+        drawer_id}
+    assert requests.transfers[0]["to_walletables"][0]["id"] == drawer_id

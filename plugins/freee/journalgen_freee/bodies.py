@@ -112,13 +112,14 @@ def _detail_body(detail: Detail, masters: Masters, purchase: bool) -> dict[str, 
 
 def _manual_journal_body(draft: JournalDraft, masters: Masters, company_id: int, day: str) -> dict[str, Any]:
     """The entry's lines as they are: amounts positive, `entry_side` the line's side, sales-side
-    tax codes (a debit on 売上高 with 課税売上 is a deduction of taxable sales in freee)."""
+    tax codes (a debit on 売上高 with 課税売上 is a deduction of taxable sales in freee). A line in
+    a store's own drawer names that 口座's 勘定科目 (freee keeps one per 口座)."""
     details = []
     for line in draft.entry.lines:
         detail: dict[str, Any] = {
             "entry_side": line.side,
             "tax_code": masters.tax_code(line.tax, sales_return=line.sales_return),
-            "account_item_id": masters.id("account_items", line.account, Need.manual_journal),
+            "account_item_id": masters.id("account_items", line.sub_account or line.account, Need.manual_journal),
             "amount": line.amount,
         }
         if line.tax.rate:

@@ -189,7 +189,9 @@ def _parts(details: list[Detail]) -> list[tuple[Detail, ...]]:
 def _payment_wallet(money: Line, settings: Settings, is_walletable: Callable[[str], bool]) -> str | None:
     """The 口座 account a sale's money goes into, None for 未決済; refuses any other account."""
     account, accounts = money.account, settings.accounts
-    if account == accounts.cash or is_walletable(account):
+    if account == accounts.cash:
+        return money.sub_account or account  # the store's own drawer, when it has one
+    if is_walletable(account):
         return account
     if account == accounts.receivable:
         return None
@@ -224,12 +226,14 @@ def other_drafts(
     """Cash in/out and over/short, one deal or transfer per entry, in journal order. A cash
     movement's ref_number ends with its entry's key, so it names the same movement however the
     rows are ordered."""
-    base, cash = ref_base(journal, prefix), settings.accounts.cash
+    base = ref_base(journal, prefix)
     for entry in journal.entries:
         if entry.kind in (EntryKind.sale, EntryKind.void):
             continue
         inward = entry.kind in (EntryKind.cash_in, EntryKind.transfer_in, EntryKind.overage)
         other = next(line for line in entry.lines if line.side != ("debit" if inward else "credit"))
+        drawer = next(line for line in entry.lines if line is not other)
+        cash = drawer.sub_account or settings.accounts.cash  # the 口座 of the store's drawer
         if entry.kind in (EntryKind.shortage, EntryKind.overage):
             yield DealDraft(ref=f"{base}-{entry.kind.value}", type="income" if inward else "expense",
                             details=(Detail(other, entry, 1),), payments=((cash, entry.amount),),

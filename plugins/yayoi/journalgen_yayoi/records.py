@@ -112,9 +112,10 @@ class _SideBuilder:
 
     def sub_account(self, line: Line) -> str:
         """補助科目 of the 取引手段: its 取引先 when settings name one (弥生 keeps a 取引先 as the
-        補助科目 of 売掛金), else the payment kind or item, for non-cash payment accounts only."""
-        if line.partner:
-            return line.partner
+        補助科目 of 売掛金), the store's own cash drawer on 現金, else the payment kind or item, for
+        non-cash payment accounts only."""
+        if line.partner or line.sub_account:
+            return line.partner or line.sub_account or ""
         if line.payment is None or line.account == self.settings.accounts.cash or self.options.sub_account == "none":
             return ""
         if self.options.sub_account == "payment_item" and line.payment_item is not None:
