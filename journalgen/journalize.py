@@ -1,8 +1,11 @@
 """The core: one daily close + settings → one balanced, reconciled neutral journal.
 
 Bookings follow the table in DESIGN.md. Sales are aggregated per (tax category × payment kind)
-unless settings ask for one line per payment item or per input row; voids, cash movements and
-the cash difference are one entry each. Rows of zero yen book nothing.
+unless settings ask for one line per payment item or per input row (or the kind names a 取引先 per
+payment item); voids, 商品券(釣りなし) excesses, cash movements and the cash difference are one
+entry each. How a payment kind's side is booked (receivable, discount, liability), the 売上返還
+option for earlier-day voids, 取引先, due dates and a store's own cash drawer are explained in
+docs/accounting.md. Rows of zero yen book nothing.
 """
 
 from __future__ import annotations

@@ -61,7 +61,10 @@ class FreeeOptions(_Frozen):
         description="one deal per payment kind (cash settled, others 未決済), or the whole day in one deal "
         "with the cash part as a partial payment",
     )
-    ref_prefix: str = Field(default="POS", pattern=r"^[0-9A-Za-z_-]+$", description="first part of ref_number")
+    ref_prefix: str = Field(
+        default="POS", pattern=r"^[0-9A-Za-z_-]+$", max_length=11,
+        description="first part of ref_number; at most 11 characters, so a manual journal's 20 keep 8 digits of its key",
+    )
     detail_tags: tuple[str, ...] = Field(default=(), description="メモタグ names put on every detail line")
     account_items: dict[str, PositiveInt] = Field(default={}, description="勘定科目 name → account_item_id")
     items: dict[str, PositiveInt] = Field(default={}, description="品目 name → item_id")
