@@ -397,6 +397,14 @@ def v2_disagreements(close: DailyClose) -> list[InitErrorDetails]:
     return found
 
 
+class VoucherExcess(_Strict):
+    """What 商品券(釣りなし) were worth beyond the bills they paid: no change is given, so the
+    shop keeps it as income (雑収入, 対象外). Optional and additive to version 1."""
+
+    payment_item: PaymentItem | None = None
+    amount: Yen
+
+
 class DailyClose(_Strict):
     """One store's business day as the register closed it."""
 
@@ -406,6 +414,9 @@ class DailyClose(_Strict):
     voids: tuple[Void, ...] = ()
     cash_movements: tuple[CashMovement, ...] = ()
     cash_count: CashCount | None = None
+    gift_no_change_excess: tuple[VoucherExcess, ...] = Field(
+        default=(), description="商品券(釣りなし) worth more than the bill: the excess the shop keeps"
+    )
     version: Literal[1, 2] = Field(default=1, description="input contract version; 2 to use its sections")
     menus: tuple[MenuSale, ...] | None = None
     hourly: tuple[HourlySale, ...] | None = None
@@ -451,14 +462,14 @@ class DailyClose(_Strict):
         return (self.business_date, self.store.code)
 
 
-InputRow = Sale | Void | CashMovement | CashCount
+InputRow = Sale | Void | CashMovement | CashCount | VoucherExcess
 
 
 def rows_by_source(close: DailyClose) -> dict[str, InputRow]:
     """Every row of `close` under the name journal entries cite it by: `sales[0]`, `voids[2]`,
-    `cash_movements[1]`, `cash_count`."""
+    `cash_movements[1]`, `cash_count`, `gift_no_change_excess[0]`."""
     rows: dict[str, InputRow] = {}
-    for section in ("sales", "voids", "cash_movements"):
+    for section in ("sales", "voids", "cash_movements", "gift_no_change_excess"):
         rows |= {f"{section}[{index}]": row for index, row in enumerate(getattr(close, section))}
     if close.cash_count is not None:
         rows["cash_count"] = close.cash_count

@@ -19,6 +19,9 @@ from journalgen.tax import TaxRounding
 
 Side = Literal["debit", "credit"]
 
+EXCESS_SOURCE = "gift_no_change_excess["
+"""How an entry cites a `gift_no_change_excess` row of the close."""
+
 
 class EntryKind(StrEnum):
     """What happened at the register; the order here is the order entries appear in."""
@@ -48,10 +51,19 @@ class Line:
     payment: PaymentKind | None = None
     payment_label: str | None = None
     payment_item: PaymentItem | None = None
+    sales_return: bool = False
+    """A sales line of a void of an earlier day booked as 売上返還 (対価の返還等), when settings ask."""
+    partner: str | None = None
+    """The 取引先 owing (or owed) the money side of an unsettled sale or void."""
+    due_date: dt.date | None = None
+    """When that 取引先 pays, from `[payments.KIND] due`."""
+    sub_account: str | None = None
+    """補助科目: the store's own cash drawer on lines of the cash account (`cash_drawer`)."""
     key: str = ""
 
     def content(self) -> dict[str, object]:
-        """The line as plain data (without its key), in a fixed order."""
+        """The line as plain data (without its key), in a fixed order; `sales_return`, `partner`,
+        `due_date` and `sub_account` only when set, so lines without them keep their keys."""
         return {
             "side": self.side,
             "account": self.account,
@@ -64,6 +76,10 @@ class Line:
             "payment": self.payment.value if self.payment else None,
             "payment_label": self.payment_label,
             "payment_item": self.payment_item.model_dump() if self.payment_item else None,
+            **({"sales_return": True} if self.sales_return else {}),
+            **({"partner": self.partner} if self.partner else {}),
+            **({"due_date": self.due_date.isoformat()} if self.due_date else {}),
+            **({"sub_account": self.sub_account} if self.sub_account else {}),
         }
 
 
@@ -81,6 +97,12 @@ class Entry:
     key: str = ""
     receipt_no: str | None = None
     original_date: dt.date | None = None
+
+    @property
+    def books_excess(self) -> bool:
+        """Whether the entry books a 商品券(釣りなし) excess: a sale-kind entry on the excess
+        account (雑収入), not on sales."""
+        return self.sources[0].startswith(EXCESS_SOURCE)
 
     @property
     def debit(self) -> int:
@@ -129,8 +151,8 @@ class Journal:
         return [(entry, line) for entry in self.entries for line in entry.lines]
 
     def net_sales(self) -> int:
-        """Sales minus voids, tax-inclusive: what the day sold."""
-        sold = sum(e.amount for e in self.entries if e.kind is EntryKind.sale)
+        """Sales minus voids, tax-inclusive: what the day sold (a 商品券 excess is not sales)."""
+        sold = sum(e.amount for e in self.entries if e.kind is EntryKind.sale and not e.books_excess)
         voided = sum(e.amount for e in self.entries if e.kind is EntryKind.void)
         return sold - voided
 

@@ -1,8 +1,11 @@
 """The core: one daily close + settings → one balanced, reconciled neutral journal.
 
 Bookings follow the table in DESIGN.md. Sales are aggregated per (tax category × payment kind)
-unless settings ask for one line per payment item or per input row; voids, cash movements and
-the cash difference are one entry each. Rows of zero yen book nothing.
+unless settings ask for one line per payment item or per input row (or the kind names a 取引先 per
+payment item); voids, 商品券(釣りなし) excesses, cash movements and the cash difference are one
+entry each. How a payment kind's side is booked (receivable, discount, liability), the 売上返還
+option for earlier-day voids, 取引先, due dates and a store's own cash drawer are explained in
+docs/accounting.md. Rows of zero yen book nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from journalgen.close import (
     rows_by_source,
 )
 from journalgen.errors import Problem, SettingsError
-from journalgen.journal import Entry, EntryKind, Journal, Line, stable_key
+from journalgen.journal import Entry, EntryKind, Journal, Line, Side, stable_key
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
@@ -36,11 +39,20 @@ def journalize(close: DailyClose, settings: Settings, source: str = "") -> Journ
     """Book one daily close. Raises UnbalancedEntryError / UnreconciledError if an invariant
     fails (a bug, never a user's fault) and SettingsError if a naming template cannot render."""
     booker = _Booker(close, settings)
-    entries = [*booker.sales(), *booker.voids(), *booker.cash_movements(), *booker.cash_difference()]
+    entries = [*booker.sales(), *booker.excess(), *booker.voids(), *booker.cash_movements(),
+               *booker.cash_difference()]
+    if drawer := settings.cash_drawer_for(close.store.code):
+        entries = [_in_drawer(entry, settings.accounts.cash, drawer) for entry in entries]
     journal = Journal(close=close, entries=_keyed(close, entries), source=source,
                       tax_rounding=settings.journal.tax_rounding)
     check_journal(journal)
     return journal
+
+
+def _in_drawer(entry: Entry, cash: str, drawer: str) -> Entry:
+    """`entry` with the store's own cash drawer as the 補助科目 of its cash-account lines."""
+    return replace(entry, lines=tuple(replace(line, sub_account=drawer) if line.account == cash else line
+                                      for line in entry.lines))
 
 
 def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
@@ -59,6 +71,10 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
         lines = tuple(replace(line, key=stable_key(*identity, line.content())) for line in entry.lines)
         keyed.append(replace(entry, lines=lines, key=stable_key(*identity, [line.key for line in lines])))
     return tuple(keyed)
+
+
+EXCESS_SUFFIX = "（釣りなし超過分）"
+"""Ends the description of a 商品券(釣りなし) excess line (its sales description before it)."""
 
 
 class _Booker:
@@ -97,17 +113,36 @@ class _Booker:
             "tax_label": self.settings.tax_labels[tax],
         }
 
+    def money_line(self, side: Side, payment: PaymentKind, amount: int, tax: TaxCategory, tax_amount: int,
+                   named: dict[str, Any]) -> Line:
+        """The side of a sale or void that says how it was paid: `[payments.KIND] account`, 対象外,
+        except that a `discount` treatment carries the sale's tax category and tax, so that the
+        sale and its discount cancel in taxable sales and output tax. The 取引先 and due date of
+        the kind (or of its 支払科目) go on this side."""
+        booking = self.settings.payments[payment]
+        if booking.treatment == "discount":
+            return Line(side=side, account=booking.account, amount=amount, tax=tax, tax_amount=tax_amount, **named)
+        item = named["payment_item"]
+        return Line(side=side, account=booking.account, amount=amount, tax=TaxCategory.out_of_scope, tax_amount=0,
+                    partner=booking.partner_of(item.id if item else None),
+                    due_date=booking.due.of(self.close.business_date) if booking.due else None, **named)
+
     @functools.cached_property
     def section(self) -> str:
         """The 部門 of every line: its template sees only the store and the day, so it renders once."""
         return self.name("section")
+
+    def by_item(self, payment: PaymentKind) -> bool:
+        """Whether sales of `payment` are grouped per 支払科目: when settings ask, or when the kind
+        names a 取引先 per 支払科目 (each card company clears its own receivable)."""
+        return self.settings.journal.sales_grouping != "tax_payment" or bool(self.settings.payments[payment].partners)
 
     def sales(self) -> Iterator[Entry]:
         grouping = self.settings.journal.sales_grouping
         groups: dict[tuple[Any, ...], list[int]] = {}
         for index, sale in enumerate(self.close.sales):
             key: tuple[Any, ...] = (TAX_ORDER[sale.tax], PAYMENT_ORDER[sale.payment])
-            if grouping in ("payment_item", "row"):
+            if self.by_item(sale.payment):
                 key += (sale.payment_item.id if sale.payment_item else "",)
             if grouping == "row":
                 key += (index,)
@@ -118,7 +153,8 @@ class _Booker:
             if amount == 0:
                 continue
             first = rows[0]
-            payment_item = first.payment_item if grouping != "tax_payment" else None
+            tax_amount = sum(self.tax_of(row) for row in rows)
+            payment_item = first.payment_item if self.by_item(first.payment) else None
             context = self.payment_context(first.payment, first.tax, payment_item)
             named = dict(
                 description=self.name("sales_description", **context),
@@ -132,11 +168,34 @@ class _Booker:
                 kind=EntryKind.sale,
                 sources=tuple(f"sales[{index}]" for index in groups[key]),
                 lines=(
-                    Line(side="debit", account=self.settings.payments[first.payment].account, amount=amount,
-                         tax=TaxCategory.out_of_scope, tax_amount=0, **named),
+                    self.money_line("debit", first.payment, amount, first.tax, tax_amount, named),
                     Line(side="credit", account=self.accounts.sales, amount=amount, tax=first.tax,
-                         tax_amount=sum(self.tax_of(row) for row in rows), **named),
+                         tax_amount=tax_amount, **named),
                 ),
+            )
+
+    def excess(self) -> Iterator[Entry]:
+        """Each 商品券(釣りなし) excess: the voucher's account (as its kind is booked) debited, the
+        excess account (雑収入) credited, 対象外. A sale-kind entry: it arises in a sale."""
+        kind, tax = PaymentKind.gift_no_change, TaxCategory.out_of_scope
+        for index, row in enumerate(self.close.gift_no_change_excess):
+            if row.amount == 0:
+                continue
+            context = self.payment_context(kind, tax, row.payment_item)
+            named = dict(
+                description=self.name("sales_description", **context) + EXCESS_SUFFIX,
+                item=self.name("item", **context),
+                section=self.section,
+                payment=kind,
+                payment_label=context["payment_label"],
+                payment_item=row.payment_item,
+            )
+            yield Entry(
+                kind=EntryKind.sale,
+                sources=(f"gift_no_change_excess[{index}]",),
+                lines=(self.money_line("debit", kind, row.amount, tax, 0, named),
+                       Line(side="credit", account=self.accounts.voucher_excess, amount=row.amount, tax=tax,
+                            tax_amount=0, **named)),
             )
 
     def voids(self) -> Iterator[Entry]:
@@ -158,6 +217,8 @@ class _Booker:
                 payment_label=context["payment_label"],
                 payment_item=void.payment_item,
             )
+            returned = (self.settings.journal.earlier_day_voids == "sales_return" and bool(void.tax.rate)
+                        and void.original_date < self.close.business_date)
             yield Entry(
                 kind=EntryKind.void,
                 sources=(f"voids[{index}]",),
@@ -165,9 +226,8 @@ class _Booker:
                 original_date=void.original_date,
                 lines=(
                     Line(side="debit", account=self.accounts.sales, amount=void.amount, tax=void.tax,
-                         tax_amount=self.tax_of(void), **named),
-                    Line(side="credit", account=self.settings.payments[void.payment].account,
-                         amount=void.amount, tax=TaxCategory.out_of_scope, tax_amount=0, **named),
+                         tax_amount=self.tax_of(void), sales_return=returned, **named),
+                    self.money_line("credit", void.payment, void.amount, void.tax, self.tax_of(void), named),
                 ),
             )
 

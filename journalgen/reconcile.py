@@ -46,7 +46,8 @@ ROW_ORDER = ("sales", "tax", "cash in", "cash out", "cash difference")
 
 def reconcile(journal: Journal) -> list[ReconciliationRow]:
     """Register totals vs journal totals: net sales and, for taxed categories, their tax per
-    (tax category × payment kind); cash in, cash out, and the cash difference."""
+    (tax category × payment kind); cash in, cash out, and the cash difference. A 商品券(釣りなし)
+    excess is no sales row: `check_journal` holds its entry to its row's yen."""
     close = journal.close
     register: Counter[_Key] = Counter()
     booked: Counter[_Key] = Counter()
@@ -56,6 +57,8 @@ def reconcile(journal: Journal) -> list[ReconciliationRow]:
             if row.tax.rate:
                 register["tax", row.tax, row.payment] += sign * row_tax(row, journal.tax_rounding)
     for entry in journal.entries:
+        if entry.books_excess:
+            continue  # not sales; check_journal holds it to its row's yen
         if entry.kind in (EntryKind.sale, EntryKind.void):
             sign, side = (1, "credit") if entry.kind is EntryKind.sale else (-1, "debit")
             for line in entry.lines:

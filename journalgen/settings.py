@@ -89,6 +89,11 @@ class Company(_Section):
 
 class StoreOverrides(_Section):
     fiscal_period: FiscalPeriod | None = None
+    cash_drawer: Name | None = Field(
+        default=None,
+        description="the store's own 現金: its freee 口座 (under [targets.freee.walletables]) and 弥生 補助科目 of 現金; "
+        "default the company's 現金",
+    )
 
 
 class Accounts(_Section):
@@ -101,13 +106,60 @@ class Accounts(_Section):
     suspense_received: Name = "仮受金"
     shortage: Name = "雑損失"
     overage: Name = "雑収入"
+    sales_discount: Name = "売上値引高"
+    voucher_liability: Name = "前受金"
+    voucher_excess: Name = "雑収入"
+
+
+Treatment = Literal["receivable", "discount", "liability"]
+"""How a payment kind's sales are debited (docs/accounting.md): `receivable` — money the shop is
+owed or holds (現金, 売掛金 …), the sale is taxable in full; `discount` — the shop's own points:
+not consideration, so the debit carries the sale's tax category and the day's taxable sales
+and output tax exclude it; `liability` — the shop's own vouchers: the debit reduces the voucher
+liability recorded when they were sold (対象外)."""
+
+TREATMENT_ACCOUNTS = {"discount": "sales_discount", "liability": "voucher_liability"}
+"""The `[accounts]` field a treatment debits when its `[payments.KIND]` names no account."""
+
+
+class DueDate(_Section):
+    """When a payment kind's unsettled sales are paid: sales up to `closing_day` of a month
+    (31 = month-end) are paid on `day` of the month `months_later` after the closing month; a
+    day past a month's end is that month's last day."""
+
+    closing_day: int = Field(ge=1, le=31)
+    months_later: int = Field(ge=0, le=12)
+    day: int = Field(ge=1, le=31)
+
+    def of(self, business_date: dt.date) -> dt.date:
+        """The due date of a sale on `business_date`."""
+        closing_month = business_date.month + (business_date.day > _last_day(business_date.year, business_date.month,
+                                                                           self.closing_day))
+        month_index = business_date.year * 12 + closing_month - 1 + self.months_later
+        year, month = divmod(month_index, 12)
+        return dt.date(year, month + 1, _last_day(year, month + 1, self.day))
+
+
+def _last_day(year: int, month: int, day: int) -> int:
+    """`day`, or the last day of the month when the month is shorter."""
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return min(day, (following - dt.timedelta(days=1)).day)
 
 
 class PaymentBooking(_Section):
-    """How one payment kind is named and which account its sales are debited to."""
+    """How one payment kind is named, which account its sales are debited to, and how; for an
+    unsettled kind, who pays it (取引先: one for the kind, or one per 支払科目 id) and when."""
 
     label: Name
     account: Name
+    treatment: Treatment = "receivable"
+    partner: Name | None = None
+    partners: dict[str, Name] = Field(default={}, description="支払科目 id → 取引先, e.g. one per card company")
+    due: DueDate | None = None
+
+    def partner_of(self, payment_item_id: str | None) -> str | None:
+        """The 取引先 of a sale paid with this kind (and 支払科目, when known)."""
+        return self.partners.get(payment_item_id or "", self.partner)
 
 
 class CashReason(_Section):
@@ -148,6 +200,11 @@ class JournalOptions(_Section):
     )
     tax_rounding: TaxRounding = Field(
         default="floor", description="rounding of tax computed for rows without tax_amount"
+    )
+    earlier_day_voids: Literal["sales", "sales_return"] = Field(
+        default="sales",
+        description="tax category of voids of an earlier day's taxed receipts: the sales one (a deduction of "
+        "taxable sales), or 売上返還 (対価の返還等, shown apart on the 消費税 return)",
     )
 
 
@@ -226,6 +283,8 @@ class Settings(_Section):
             kind = getattr(kind, "value", kind)
             if isinstance(booking, PaymentBooking):
                 booking = booking.model_dump()
+            if isinstance(booking, dict) and "account" not in booking and booking.get("treatment") in TREATMENT_ACCOUNTS:
+                booking = {**booking, "account": getattr(accounts, TREATMENT_ACCOUNTS[booking["treatment"]])}
             merged[kind] = {**merged[kind], **booking} if isinstance(booking, dict) and kind in merged else booking
         return {**data, "payments": merged}
 
@@ -242,6 +301,11 @@ class Settings(_Section):
         if store is not None and store.fiscal_period is not None:
             return store.fiscal_period
         return self.company.fiscal_period
+
+    def cash_drawer_for(self, store_code: str) -> str | None:
+        """The store's own cash drawer (補助科目 of the cash account), None for the company's."""
+        store = self.stores.get(store_code)
+        return store.cash_drawer if store is not None else None
 
     def resolve_path(self, path: Path) -> Path:
         """`path` as written in the settings file: relative to that file's folder (to the working

@@ -112,7 +112,8 @@ def output_problems(files: dict[str, bytes], journal: Journal, settings: Setting
                 from test_freee_schema import assert_valid
 
                 document = json.loads(data)
-                assert_valid(FreeeRequests(document["company_id"], document["deals"], document["transfers"]))
+                assert_valid(FreeeRequests(document["company_id"], document["deals"], document["transfers"],
+                                           document["manual_journals"]))
             elif CP932_FILE.match(name):
                 read_import_file(data, settings.fiscal_period_for(journal.store.code))
         except AssertionError as problem:

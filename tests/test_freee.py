@@ -8,6 +8,7 @@ import ast
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,9 +89,10 @@ def test_the_file_holds_the_same_bodies_as_the_library_api():
     data = build(day, SAMPLE_SETTINGS, "freee", "close.json")["freee-deals.json"]
     assert data.endswith(b"}\n") and not data.endswith(b"\n\n")
     document = json.loads(data)
-    assert list(document) == ["business_date", "store", "company_id", "deals", "transfers"]
+    assert list(document) == ["business_date", "store", "company_id", "deals", "transfers", "manual_journals"]
     requests = bodies(day)
     assert document["deals"] == requests.deals and document["transfers"] == requests.transfers
+    assert document["manual_journals"] == requests.manual_journals
     assert "サンプル食堂" in data.decode("utf-8")  # Japanese unescaped
 
 
@@ -185,42 +187,63 @@ def test_a_void_is_a_minus_line_in_its_payment_kinds_deal_naming_receipt_and_dat
 # --- the refund rule -----------------------------------------------------------------------
 
 
-def test_a_refund_only_day_is_one_expense_deal_on_sales_paid_out_of_cash():
+def journal_lines(manual_journal: dict[str, Any]) -> list[tuple[str, int, int, int, int | None]]:
+    """(entry_side, account_item_id, tax_code, amount, vat) of each line of a manual journal."""
+    return [(d["entry_side"], d["account_item_id"], d["tax_code"], d["amount"], d.get("vat"))
+            for d in manual_journal["details"]]
+
+
+def test_a_refund_only_day_is_one_manual_journal_per_void_booking_what_the_journal_books():
     requests = bodies(sample("2025-01-14_0001.json"))
-    assert [deal["ref_number"] for deal in requests.deals] == ["POS-20250114-0001-cash-refund"]
-    refund = requests.deals[0]
-    assert refund["type"] == "expense"
-    assert [(d["account_item_id"], d["tax_code"], d["amount"], d["vat"]) for d in refund["details"]] == [
-        (FREEE["account_items"]["売上高"], 129, 3300, 300)
-    ]
+    assert requests.deals == []
+    (refund,) = requests.manual_journals
+    assert journal_lines(refund) == [("debit", FREEE["account_items"]["売上高"], 129, 3300, 300),
+                                     ("credit", FREEE["account_items"]["現金"], 2, 3300, None)]
     assert "0000388" in refund["details"][0]["description"]
-    assert refund["payments"][0]["amount"] == 3300
+    assert re.fullmatch(r"POS-[0-9a-f]{16}", refund["ref_number"])
 
 
-def test_a_group_netting_to_zero_is_an_income_deal_and_a_refund_deal():
+def test_a_group_netting_to_zero_is_an_income_deal_and_a_manual_journal():
     void = Void(receipt_no="0000009", original_date=DAY, payment="cash", tax="standard_10", amount=1100,
                 tax_amount=100)
-    deals = by_ref(bodies(close(sales=(cash_sale(1100, 100),), voids=(void,))))
+    requests = bodies(close(sales=(cash_sale(1100, 100),), voids=(void,)))
+    deals = by_ref(requests)
+    assert list(deals) == ["POS-20250110-0001-cash"]
     assert deals["POS-20250110-0001-cash"]["type"] == "income"
     assert deals["POS-20250110-0001-cash"]["payments"][0]["amount"] == 1100
-    assert deals["POS-20250110-0001-cash-refund"]["type"] == "expense"
-    assert deals["POS-20250110-0001-cash-refund"]["payments"][0]["amount"] == 1100
+    (refund,) = requests.manual_journals
+    assert [line[:2] for line in journal_lines(refund)] == [("debit", FREEE["account_items"]["売上高"]),
+                                                            ("credit", FREEE["account_items"]["現金"])]
 
 
-def test_a_non_cash_refund_day_is_an_unsettled_expense_deal():
+def test_a_non_cash_refund_credits_the_receivable_as_the_journal_does():
+    """Not an unsettled expense deal, which freee would book against 未払金."""
     void = Void(receipt_no="0000123", original_date=dt.date(2025, 1, 9), payment="credit", tax="standard_10",
                 amount=5500, tax_amount=500)
-    (refund,) = bodies(close(voids=(void,))).deals
-    assert (refund["ref_number"], refund["type"], "payments" in refund) == ("POS-20250110-0001-credit-refund",
-                                                                           "expense", False)
+    requests = bodies(close(voids=(void,)))
+    assert requests.deals == []
+    (refund,) = requests.manual_journals
+    assert journal_lines(refund) == [("debit", FREEE["account_items"]["売上高"], 129, 5500, 500),
+                                     ("credit", FREEE["account_items"]["売掛金"], 2, 5500, None)]
 
 
 def test_one_deal_per_day_splits_when_the_cash_payment_would_exceed_the_deal():
-    void = Void(receipt_no="1", original_date=DAY, payment="credit", tax="standard_10", amount=900, tax_amount=81)
+    """Cash voids of 1,100 against cash sales of 1,000 would pay −100 into the drawer."""
+    void = Void(receipt_no="1", original_date=DAY, payment="cash", tax="standard_10", amount=1100, tax_amount=100)
     settings = settings_with({**FREEE, "sales_deals": "per_day"})
-    deals = by_ref(bodies(close(sales=(cash_sale(1000),), voids=(void,)), settings))
-    assert deals["POS-20250110-0001-sales"]["payments"][0]["amount"] == 1000
-    assert "payments" not in deals["POS-20250110-0001-sales-refund"]
+    requests = bodies(close(sales=(cash_sale(1000), cash_sale(5000, payment="credit")), voids=(void,),
+                            cash_count=None), settings)
+    deal = by_ref(requests)["POS-20250110-0001-sales"]
+    assert deal["payments"][0]["amount"] == 1000 and sum(d["amount"] for d in deal["details"]) == 6000
+    assert [line[0] for line in journal_lines(requests.manual_journals[0])] == ["debit", "credit"]
+
+
+def test_a_refund_journal_missing_the_receivable_id_says_why_it_is_needed():
+    account_items = {name: id_ for name, id_ in FREEE["account_items"].items() if name != "売掛金"}
+    void = Void(receipt_no="1", original_date=DAY, payment="credit", tax="standard_10", amount=900)
+    with pytest.raises(MissingMasterError) as refused:
+        bodies(close(voids=(void,)), settings_with({**FREEE, "account_items": account_items}))
+    assert "振替伝票" in refused.value.message("ja") and "manual journal" in refused.value.message("en")
 
 
 # --- cash movements and over/short ----------------------------------------------------------
@@ -234,13 +257,14 @@ def test_cash_movements_are_income_expense_deals_or_transfers():
                  CashMovement(direction="out", reason="売上金入金", amount=100000))
     requests = bodies(close(cash_movements=movements))
     deals = by_ref(requests)
-    supplies = deals["POS-20250110-0001-out-2"]
+    assert all(re.fullmatch(r"POS-20250110-0001-(in|out)-[0-9a-f]{8}", ref) for ref in deals)
+    supplies, unmapped_out, unmapped_in = (deals[f"POS-20250110-0001-{ref}"] for ref in (
+        f"out-{entry_key(movements, 1)}", f"out-{entry_key(movements, 2)}", f"in-{entry_key(movements, 3)}"))
     assert supplies["type"] == "expense"
     assert [(d["account_item_id"], d["tax_code"], d["amount"], d["vat"]) for d in supplies["details"]] == [
         (FREEE["account_items"]["消耗品費"], 136, 1650, 150)
     ]
     assert supplies["payments"][0]["from_walletable_id"] == CASH_WALLET
-    unmapped_out, unmapped_in = deals["POS-20250110-0001-out-3"], deals["POS-20250110-0001-in-4"]
     assert (unmapped_out["details"][0]["account_item_id"], unmapped_out["details"][0]["tax_code"]) == (
         FREEE["account_items"]["仮払金"], 2)
     assert (unmapped_in["type"], unmapped_in["details"][0]["account_item_id"]) == (
@@ -248,8 +272,25 @@ def test_cash_movements_are_income_expense_deals_or_transfers():
     refill, deposit = requests.transfers
     assert (refill["from_walletable_id"], refill["from_walletable_type"]) == (BANK, "bank_account")
     assert refill["to_walletables"] == [{"type": "wallet", "id": CASH_WALLET, "amount": 30000,
-                                         "description": "POS-20250110-0001-in-1 入金 釣銭補充"}]
+                                         "description": f"POS-20250110-0001-in-{entry_key(movements, 0)} 入金 釣銭補充"}]
     assert (deposit["from_walletable_id"], deposit["to_walletables"][0]["id"]) == (CASH_WALLET, BANK)
+
+
+def entry_key(movements: tuple[CashMovement, ...], index: int) -> str:
+    """The first 8 hex digits of the key of the entry booking `movements[index]`."""
+    journal = journalize(close(cash_movements=movements), SAMPLE_SETTINGS)
+    (entry,) = (entry for entry in journal.entries if entry.sources == (f"cash_movements[{index}]",))
+    return entry.key[:8]
+
+
+def test_reordering_cash_movements_keeps_each_ones_ref_number():
+    movements = (CashMovement(direction="out", reason="消耗品購入", amount=1650),
+                 CashMovement(direction="out", reason="雑費立替", amount=800))
+    refs = {deal["details"][0]["amount"]: deal["ref_number"] for deal in bodies(close(cash_movements=movements)).deals}
+    moved = {deal["details"][0]["amount"]: deal["ref_number"]
+             for deal in bodies(close(cash_movements=(CashMovement(direction="in", reason="両替", amount=1),
+                                                      *reversed(movements)))).deals}
+    assert {amount: moved[amount] for amount in refs} == refs
 
 
 def test_a_cash_movement_booked_to_a_walletable_account_is_a_transfer_never_a_detail():
@@ -272,25 +313,44 @@ def test_shortage_and_overage_are_deals_on_their_accounts_paid_from_and_into_cas
 # --- the 100-detail limit ------------------------------------------------------------------
 
 
-def test_a_group_over_100_details_is_split_in_order_and_said_in_ref_number():
+def test_a_group_over_100_details_is_split_in_order_and_parts_are_numbered_without_the_total():
     settings = SAMPLE_SETTINGS.model_copy(update={"journal": SAMPLE_SETTINGS.journal.model_copy(
         update={"sales_grouping": "row"})})
     rows = tuple(cash_sale(100 + index) for index in range(250))
     requests = bodies(close(sales=rows), settings)
     assert [(d["ref_number"], len(d["details"])) for d in requests.deals] == [
-        ("POS-20250110-0001-cash-1/3", 100), ("POS-20250110-0001-cash-2/3", 100), ("POS-20250110-0001-cash-3/3", 50)]
+        ("POS-20250110-0001-cash-1", 100), ("POS-20250110-0001-cash-2", 100), ("POS-20250110-0001-cash-3", 50)]
     assert [d["amount"] for deal in requests.deals for d in deal["details"]] == [row.amount for row in rows]
     for deal in requests.deals:
         assert deal["payments"][0]["amount"] == sum(d["amount"] for d in deal["details"])
     assert bodies(close(sales=rows), settings) == requests
 
 
-def test_a_part_of_only_voids_becomes_a_refund_deal():
+def test_a_part_of_only_voids_becomes_manual_journals():
     voids = tuple(Void(receipt_no=f"{n:07d}", original_date=DAY, payment="cash", tax="standard_10", amount=10)
                   for n in range(150))
     requests = bodies(close(sales=(cash_sale(100000),), voids=voids))
     assert [(d["ref_number"], d["type"], len(d["details"])) for d in requests.deals] == [
-        ("POS-20250110-0001-cash-1/2", "income", 100), ("POS-20250110-0001-cash-2/2-refund", "expense", 51)]
+        ("POS-20250110-0001-cash-1", "income", 100)]
+    assert len(requests.manual_journals) == 51
+    assert len({journal["ref_number"] for journal in requests.manual_journals}) == 51
+
+
+def test_per_day_parts_are_cut_at_payment_kind_boundaries():
+    """60 cash, 60 credit and 130 QR rows: cash and credit cannot share a part, QR takes two of
+    its own; each part's open balance is one kind."""
+    settings = settings_with({**FREEE, "sales_deals": "per_day"}).model_copy(update={
+        "journal": SAMPLE_SETTINGS.journal.model_copy(update={"sales_grouping": "row"})})
+    rows = (*(cash_sale(100 + n) for n in range(60)), *(cash_sale(200 + n, payment="credit") for n in range(60)),
+            *(cash_sale(300 + n, payment="qr") for n in range(130)))
+    requests = bodies(close(sales=rows), settings)
+    items = {item_id: name for name, item_id in FREEE["items"].items()}
+    assert [(deal["ref_number"], len(deal["details"]), {items[d["item_id"]] for d in deal["details"]})
+            for deal in requests.deals] == [
+        ("POS-20250110-0001-sales-1", 60, {"【POS Regi】現金"}),
+        ("POS-20250110-0001-sales-2", 60, {"【POS Regi】クレジット"}),
+        ("POS-20250110-0001-sales-3", 100, {"【POS Regi】QR決済"}),
+        ("POS-20250110-0001-sales-4", 30, {"【POS Regi】QR決済"})]
 
 
 # --- masters -------------------------------------------------------------------------------

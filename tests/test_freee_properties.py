@@ -21,6 +21,7 @@ from journalgen.settings import Settings
 
 FREEE = SAMPLE_SETTINGS.target_section("freee")
 SALES_ID = FREEE["account_items"]["売上高"]
+CASH_ID = FREEE["account_items"]["現金"]
 CASH = SAMPLE_SETTINGS.accounts.cash
 TAX_CODES = {**DEFAULT_TAX_CODES, **{category: code for category, code in FREEE["tax_codes"].items()}}
 STORE = Store(code="0001", name="サンプル食堂 本店")  # a store the sample settings have a 部門 for
@@ -72,8 +73,9 @@ def test_days_over_100_details_are_split_and_still_book_the_journal_exactly(
 
 
 def assert_books_the_journal(journal: Journal, requests: FreeeRequests) -> None:
-    """The bodies validate; Σ detail amounts per (tax code × 品目) of the sales deals equals the
-    journal's sales lines; their Σ payments equals net cash sales; every cash movement and cash
+    """The bodies validate; Σ detail amounts per (tax code × 品目) of the sales deals and the
+    売上高 lines of manual journals equals the journal's sales lines; their Σ payments and 現金
+    lines equal net cash sales; every cash movement and cash
     difference is one deal or transfer for its amount."""
     assert_valid(requests)
 
@@ -99,6 +101,13 @@ def assert_books_the_journal(journal: Journal, requests: FreeeRequests) -> None:
             for detail in deal["details"]:
                 booked_sales[(detail["tax_code"], detail["item_id"])] += sign * detail["amount"]
             booked_cash += sign * paid
+    for manual in requests.manual_journals:  # refunds a positive deal cannot hold
+        for detail in manual["details"]:
+            sign = 1 if detail["entry_side"] == "debit" else -1
+            if detail["account_item_id"] == SALES_ID:
+                booked_sales[(detail["tax_code"], detail["item_id"])] -= sign * detail["amount"]
+            elif detail["account_item_id"] == CASH_ID:
+                booked_cash += sign * detail["amount"]
 
     assert nonzero(booked_sales) == nonzero(expected_sales)
     assert booked_cash == expected_cash

@@ -31,8 +31,10 @@ SAMPLE_CLOSES = sorted((REPO / "journalgen" / "sample" / "closes").glob("*.json"
 
 SCHEMAS: dict[str, Any] = json.loads(VENDORED.read_text(encoding="utf-8"))["components"]["schemas"]
 DEAL_SCHEMA, TRANSFER_SCHEMA = SCHEMAS["dealCreateParams"], SCHEMAS["transferParams"]
+MANUAL_JOURNAL_SCHEMA = SCHEMAS["manualJournalCreateParams"]
 DEAL = Draft7Validator(DEAL_SCHEMA)
 TRANSFER = Draft7Validator(TRANSFER_SCHEMA)
+MANUAL_JOURNAL = Draft7Validator(MANUAL_JOURNAL_SCHEMA)
 
 
 def _keys_documented_in_order(body: dict[str, Any], schema: dict[str, Any], where: str) -> None:
@@ -48,7 +50,8 @@ def _keys_documented_in_order(body: dict[str, Any], schema: dict[str, Any], wher
 
 
 def assert_valid(requests: FreeeRequests) -> None:
-    """Every deal validates against dealCreateParams and every transfer against transferParams."""
+    """Every deal validates against dealCreateParams, every transfer against transferParams and
+    every manual journal against manualJournalCreateParams (at most 100 lines, and it balances)."""
     for index, body in enumerate(requests.deals):
         errors = [error.message for error in DEAL.iter_errors(body)]
         assert not errors, f"deals[{index}] {body.get('ref_number')}: {errors}"
@@ -58,6 +61,12 @@ def assert_valid(requests: FreeeRequests) -> None:
         errors = [error.message for error in TRANSFER.iter_errors(body)]
         assert not errors, f"transfers[{index}]: {errors}"
         _keys_documented_in_order(body, TRANSFER_SCHEMA, f"transfers[{index}]")
+    for index, body in enumerate(requests.manual_journals):
+        errors = [error.message for error in MANUAL_JOURNAL.iter_errors(body)]
+        assert not errors, f"manual_journals[{index}] {body.get('ref_number')}: {errors}"
+        _keys_documented_in_order(body, MANUAL_JOURNAL_SCHEMA, f"manual_journals[{index}]")
+        sides = {side: sum(d["amount"] for d in body["details"] if d["entry_side"] == side) for side in ("debit", "credit")}
+        assert 2 <= len(body["details"]) <= 100 and sides["debit"] == sides["credit"], body["ref_number"]
 
 
 def sample_requests(path: Path, settings: Settings = SAMPLE_SETTINGS) -> FreeeRequests:
@@ -93,7 +102,7 @@ def test_every_sample_day_validates():
     assert len(SAMPLE_CLOSES) == 7
     for path in SAMPLE_CLOSES:
         requests = sample_requests(path)
-        assert requests.deals, path
+        assert requests.deals or requests.manual_journals, path
         assert_valid(requests)
 
 
@@ -115,4 +124,4 @@ def test_the_cli_build_of_a_sample_day_writes_valid_bodies_for_both_stores(tmp_p
         document = json.loads((folder / "freee-deals.json").read_text(encoding="utf-8"))
         assert document["store"]["code"] == store and document["deals"]
         assert_valid(FreeeRequests(company_id=document["company_id"], deals=document["deals"],
-                                   transfers=document["transfers"]))
+                                   transfers=document["transfers"], manual_journals=document["manual_journals"]))

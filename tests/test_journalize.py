@@ -215,3 +215,85 @@ def test_the_checks_catch_tax_that_is_not_the_registers():
     retaxed = tuple(dataclasses.replace(line, tax_amount=80) if line.side == "credit" else line for line in entry.lines)
     with pytest.raises(UnreconciledError, match="tax reduced_8 cash: register 79 yen, journal 80 yen"):
         check_journal(dataclasses.replace(journal, entries=(dataclasses.replace(entry, lines=retaxed),)))
+
+
+# --- treatments, the 釣りなし excess, 売上返還, 取引先 and drawers (docs/accounting.md) ----------
+
+DAY = DailyClose(business_date="2025-03-10", store=Store(code="0001", name="店"))
+
+
+def booked(close: DailyClose, **data: object) -> Journal:
+    return journalize(close, Settings.model_validate(data))
+
+
+def test_points_as_a_discount_carry_the_sales_tax_and_cancel_it():
+    close = DAY.model_copy(update={"sales": (Sale(payment="points", tax="standard_10", amount=1100, tax_amount=100),)})
+    (entry,) = booked(close, payments={"points": {"treatment": "discount"}}).entries
+    debit, credit = entry.lines
+    assert (debit.account, debit.tax, debit.tax_amount) == ("売上値引高", TaxCategory.standard_10, 100)
+    assert (credit.account, credit.tax, credit.tax_amount) == ("売上高", TaxCategory.standard_10, 100)
+
+
+def test_own_vouchers_as_a_liability_debit_it_out_of_scope_and_the_account_can_be_named():
+    close = DAY.model_copy(update={"sales": (Sale(payment="gift_change", tax="reduced_8", amount=1080),)})
+    (entry,) = booked(close, payments={"gift_change": {"treatment": "liability"}}).entries
+    assert (entry.lines[0].account, entry.lines[0].tax) == ("前受金", TaxCategory.out_of_scope)
+    (entry,) = booked(close, payments={"gift_change": {"treatment": "liability", "account": "商品券"}}).entries
+    assert entry.lines[0].account == "商品券"
+
+
+def test_a_voucher_excess_is_income_not_sales_and_booked_once():
+    close = DailyClose.model_validate({**DAY.model_dump(), "sales": [
+        {"payment": "gift_no_change", "tax": "standard_10", "amount": 4800}],
+        "gift_no_change_excess": [{"amount": 200}]})
+    journal = journalize(close, Settings())
+    excess = journal.entries[-1]
+    assert excess.sources == ("gift_no_change_excess[0]",) and excess.books_excess
+    assert [(line.side, line.account, line.amount, line.tax) for line in excess.lines] == [
+        ("debit", "売掛金", 200, TaxCategory.out_of_scope), ("credit", "雑収入", 200, TaxCategory.out_of_scope)]
+    assert journal.net_sales() == 4800
+
+
+def test_only_voids_of_earlier_days_become_sales_returns():
+    earlier = Void(receipt_no="1", original_date="2025-03-09", payment="cash", tax="standard_10", amount=1100)
+    same_day = earlier.model_copy(update={"receipt_no": "2", "original_date": DAY.business_date})
+    untaxed = earlier.model_copy(update={"receipt_no": "3", "tax": TaxCategory.non_taxable})
+    close = DAY.model_copy(update={"voids": (earlier, same_day, untaxed)})
+    returned = [entry.lines[0].sales_return for entry in booked(close, journal={"earlier_day_voids": "sales_return"}).entries]
+    assert returned == [True, False, False]
+    assert not any(entry.lines[0].sales_return for entry in booked(close).entries)
+
+
+@pytest.mark.parametrize(("day", "due"), [("2025-01-10", "2025-02-15"), ("2025-01-31", "2025-02-15"),
+                                          ("2025-12-31", "2026-01-15")])
+def test_month_end_closing_paid_the_15th_of_the_next_month(day: str, due: str):
+    close = DailyClose(business_date=day, store=DAY.store, sales=(
+        Sale(payment="credit", payment_item={"id": "7", "name": "Visa"}, tax="standard_10", amount=1100),
+        Sale(payment="credit", tax="standard_10", amount=2200)))
+    journal = booked(close, payments={"credit": {"partner": "カード会社", "partners": {"7": "三井住友カード"},
+                                                 "due": {"closing_day": 31, "months_later": 1, "day": 15}}})
+    assert [(entry.lines[0].partner, str(entry.lines[0].due_date)) for entry in journal.entries] == [
+        ("カード会社", due), ("三井住友カード", due)]
+
+
+def test_a_closing_day_past_the_month_end_and_a_pay_day_past_the_next_one():
+    close = DailyClose(business_date="2025-01-21", store=DAY.store, sales=(
+        Sale(payment="qr", tax="standard_10", amount=1100),))
+    journal = booked(close, payments={"qr": {"due": {"closing_day": 20, "months_later": 1, "day": 31}}})
+    assert str(journal.entries[0].lines[0].due_date) == "2025-03-31"  # closes 2-20, paid at March's end
+
+
+def test_a_store_drawer_is_the_sub_account_of_every_cash_line_of_that_store_only():
+    close = DAY.model_copy(update={"sales": (Sale(payment="cash", tax="standard_10", amount=1100),),
+                                   "cash_count": CashCount(expected=1100, counted=1000)})
+    journal = booked(close, stores={"0001": {"cash_drawer": "本店レジ"}})
+    cash_lines = [line for _, line in journal.lines() if line.account == "現金"]
+    assert len(cash_lines) == 2 and {line.sub_account for line in cash_lines} == {"本店レジ"}
+    assert all(line.sub_account is None for _, line in journal.lines() if line.account != "現金")
+    assert all(line.sub_account is None for _, line in booked(close, stores={"0002": {"cash_drawer": "x"}}).lines())
+
+
+def test_new_line_fields_leave_the_keys_of_lines_without_them_unchanged():
+    close = DAY.model_copy(update={"sales": (Sale(payment="cash", tax="standard_10", amount=1100),)})
+    assert [entry.key for entry in booked(close).entries] == [
+        entry.key for entry in booked(close, payments={"credit": {"partner": "x"}}).entries]

@@ -123,6 +123,8 @@ def _line(number: int, text: str, period: FiscalPeriod | None) -> ImportLine:
     cells = dict(zip(HEADER, rows[0], strict=True))
     if len(cells["摘要"].encode("cp932")) > 64:
         raise _fail(number, f"摘要 {cells['摘要']!r} is wider than 64 half-width columns")
+    if cells["期日"] and not DATE.match(cells["期日"]):
+        raise _fail(number, f"期日 {cells['期日']!r} is not YYYY/MM/DD")
     if cells["調整"] not in ("", "no", "yes") or cells["タイプ"] not in ("", "0", "1", "2", "3"):
         raise _fail(number, f"調整 {cells['調整']!r} / タイプ {cells['タイプ']!r} not allowed")
     return ImportLine(

@@ -68,10 +68,12 @@ class Company(_Read):
     items: tuple[Named, ...] = ()
     sections: tuple[Named, ...] = ()
     tags: tuple[Named, ...] = ()
+    partners: tuple[Named, ...] = ()
     walletables: tuple[NamedWalletable, ...] = ()
 
     def ids(self, table: str) -> dict[str, int]:
-        """Name → id of one list (`account_items`, `items`, `sections`, `tags`); first name wins."""
+        """Name → id of one list (`account_items`, `items`, `sections`, `tags`, `partners`); first
+        name wins."""
         found: dict[str, int] = {}
         for row in getattr(self, table):
             found.setdefault(row.name, row.id)

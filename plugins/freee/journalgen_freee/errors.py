@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from journalgen.errors import MissingMasterError, OutOfFiscalPeriodError, Problem, SettingsError
@@ -17,10 +18,23 @@ NO_WALLETABLE_NAMED = (
     "no 口座 named \"{walletable}\" in the company_file: create it in freee and download the file again, or "
     "give \"{name}\" = {{ id = <id>, type = \"wallet\" or \"bank_account\" }} under [targets.freee.walletables]"
 )
+ADD_JOURNAL_ACCOUNT = (
+    "no freee id: a manual journal (振替伝票) of this day names this 勘定科目 (refunds and points or vouchers not "
+    "settled in a 口座 are booked so); add \"{name}\" = <id> under [targets.freee.account_items], or give a "
+    "company_file that lists it"
+)
 ADD_TAX_CODE = "no freee 税区分コード: add {name} = <code> under [targets.freee.{table}]"
 ADD_COMPANY_ID = "set company_id (事業所ID) under [targets.freee], or give a company_file"
 COMPANY_FILE_NOT_FOUND = "company file not found"
 NOT_A_COMPANY = "not a saved freee company response (GET /api/1/companies/{{id}}?details=true): {error}"
+
+
+class Need(StrEnum):
+    """What needs a missing id, when its message should say so."""
+
+    manual_journal = "manual_journal"
+
+
 OTHER_COMPANY = "the company_file is company {saved}"
 UNSUPPORTED_PAYMENT_ACCOUNT = (
     "freee can settle a sale only into a 口座 or leave it 未決済 (売掛金): set it to {cash}, to {receivable}, "
@@ -80,11 +94,13 @@ def unsupported_payment_account(file: str, kind: str, account: str, cash: str,
 def _problem(table: str, name: str, walletable: str) -> Problem:
     if table == "company_id":
         return Problem(field="targets.freee.company_id", value="(missing)", reason=ADD_COMPANY_ID)
-    if walletable:
+    if table == "account_items" and walletable == Need.manual_journal:
+        reason = ADD_JOURNAL_ACCOUNT
+    elif walletable:
         reason = NO_WALLETABLE_NAMED
     else:
-        reason = {"walletables": ADD_WALLETABLE, "tax_codes": ADD_TAX_CODE,
-                  "purchase_tax_codes": ADD_TAX_CODE}.get(table, ADD_ID)
+        reason = {"walletables": ADD_WALLETABLE, "tax_codes": ADD_TAX_CODE, "purchase_tax_codes": ADD_TAX_CODE,
+                  "sales_return_tax_codes": ADD_TAX_CODE}.get(table, ADD_ID)
     return Problem(field=f"targets.freee.{table}", value=name, reason=reason,
                    reason_params={"name": name, "table": table, "walletable": walletable})
 
@@ -98,7 +114,8 @@ def missing_master(file: str, missing: list[tuple[str, str, str]]) -> FreeeMissi
         file=file,
         problems=tuple(_problem(*triple) for triple in missing),
         target="freee",
-        names=", ".join(f"{table}.{name}" + (f" ({walletable})" if walletable else "") if name else table
+        names=", ".join(f"{table}.{name}" + (f" ({walletable})" if walletable and table == "walletables" else "")
+                        if name else table
                         for table, name, walletable in missing),
         where=", ".join("[targets.freee]" if table == "company_id" else f"[targets.freee.{table}]"
                         for table in tables),

@@ -37,12 +37,13 @@ class Masters:
                                  saved=str(saved))
         return given or saved or self._note("company_id", "")
 
-    def id(self, table: str, name: str) -> int:
-        """The id of `name` in `table` (`account_items`, `items`, `sections`, `tags`)."""
+    def id(self, table: str, name: str, needed_by: str = "") -> int:
+        """The id of `name` in `table` (`account_items`, `items`, `sections`, `tags`); `needed_by`
+        (a `Need`) says in a missing one's message what needs it."""
         found = getattr(self.options, table).get(name)
         if found is None and self.company is not None:
             found = self.company.ids(table).get(name)
-        return found if found is not None else self._note(table, name)
+        return found if found is not None else self._note(table, name, needed_by)
 
     def is_walletable(self, account: str) -> bool:
         """Whether `account` is a freee 口座 (現金・預金), which may never appear in details: named
@@ -65,9 +66,9 @@ class Masters:
             return Walletable(id=PLACEHOLDER_ID, type="wallet")
         return found
 
-    def tax_code(self, tax: TaxCategory, purchase: bool = False) -> int:
-        """The 税区分コード of `tax`, sales side or (for money paid out) purchase side."""
-        table = "purchase_tax_codes" if purchase else "tax_codes"
+    def tax_code(self, tax: TaxCategory, purchase: bool = False, sales_return: bool = False) -> int:
+        """The 税区分コード of `tax`: sales side, purchase side (money paid out) or 売上返還."""
+        table = "purchase_tax_codes" if purchase else "sales_return_tax_codes" if sales_return else "tax_codes"
         found = getattr(self.options, table).get(tax)
         return found if found is not None else self._note(table, tax.value)
 

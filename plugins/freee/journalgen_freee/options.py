@@ -29,6 +29,10 @@ DEFAULT_TAX_CODES: dict[TaxCategory, int] = {
 }
 """Sales-side freee 税区分コード; 輸出売上 has no default and must be set when used."""
 
+DEFAULT_SALES_RETURN_TAX_CODES: dict[TaxCategory, int] = {TaxCategory.standard_10: 143}  # 課税売返10%
+"""売上返還 codes, for voids of earlier days with `[journal] earlier_day_voids = "sales_return"`: 143
+is freee's published 課税売返10% (developer.freee.co.jp/news/1434); look up the 8% ones."""
+
 DEFAULT_PURCHASE_TAX_CODES: dict[TaxCategory, int] = {TaxCategory.out_of_scope: 2}
 """Purchase-side codes (課対仕入…) differ per company setup, so only 対象外 has a default."""
 
@@ -57,12 +61,16 @@ class FreeeOptions(_Frozen):
         description="one deal per payment kind (cash settled, others 未決済), or the whole day in one deal "
         "with the cash part as a partial payment",
     )
-    ref_prefix: str = Field(default="POS", pattern=r"^[0-9A-Za-z_-]+$", description="first part of ref_number")
+    ref_prefix: str = Field(
+        default="POS", pattern=r"^[0-9A-Za-z_-]+$", max_length=11,
+        description="first part of ref_number; at most 11 characters, so a manual journal's 20 keep 8 digits of its key",
+    )
     detail_tags: tuple[str, ...] = Field(default=(), description="メモタグ names put on every detail line")
     account_items: dict[str, PositiveInt] = Field(default={}, description="勘定科目 name → account_item_id")
     items: dict[str, PositiveInt] = Field(default={}, description="品目 name → item_id")
     sections: dict[str, PositiveInt] = Field(default={}, description="部門 name → section_id")
     tags: dict[str, PositiveInt] = Field(default={}, description="メモタグ name → tag id")
+    partners: dict[str, PositiveInt] = Field(default={}, description="取引先 name → partner_id")
     walletables: dict[str, Walletable | str] = Field(
         default={},
         description="account name (現金, 普通預金 …) → its 口座 {id, type}, or the 口座's name in the company file",
@@ -71,9 +79,14 @@ class FreeeOptions(_Frozen):
     purchase_tax_codes: dict[TaxCategory, TaxCode] = Field(
         default=DEFAULT_PURCHASE_TAX_CODES, description="purchase-side 税区分コード, for paid-out cash"
     )
+    sales_return_tax_codes: dict[TaxCategory, TaxCode] = Field(
+        default=DEFAULT_SALES_RETURN_TAX_CODES, description="売上返還 税区分コード (課税売返…), for voids of earlier days"
+    )
 
-    @field_validator("tax_codes", "purchase_tax_codes", mode="before")
+    @field_validator("tax_codes", "purchase_tax_codes", "sales_return_tax_codes", mode="before")
     @classmethod
     def _over_defaults(cls, given: Any, info: ValidationInfo) -> Any:
         """The codes given laid over the field's defaults."""
-        return over_defaults(DEFAULT_TAX_CODES if info.field_name == "tax_codes" else DEFAULT_PURCHASE_TAX_CODES, given)
+        defaults = {"tax_codes": DEFAULT_TAX_CODES, "purchase_tax_codes": DEFAULT_PURCHASE_TAX_CODES,
+                    "sales_return_tax_codes": DEFAULT_SALES_RETURN_TAX_CODES}[info.field_name]
+        return over_defaults(defaults, given)

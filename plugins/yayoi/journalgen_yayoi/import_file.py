@@ -61,6 +61,7 @@ def voucher_rows(record: YayoiRecord, options: YayoiOptions) -> list[list[str]]:
             **_side(debit, amounts[index], debit_taxes[index]),
             **_side(credit, amounts[index], credit_taxes[index]),
             "摘要": record.description,
+            "期日": record.due_date.strftime("%Y/%m/%d") if record.due_date else "",
             "タイプ": "0" if flag == "2000" else "3",  # 0 仕訳, 3 振替伝票
             "仕訳メモ": record.memo,
             "付箋1": "0",

@@ -31,6 +31,14 @@ DEFAULT_PURCHASE_TAX: dict[TaxCategory, str] = {
 reason booked as export is refused until the settings name one."""
 
 
+DEFAULT_SALES_RETURN_TAX: dict[TaxCategory, str] = {
+    TaxCategory.standard_10: "課税売返込10%",
+    TaxCategory.reduced_8: "課税売返込軽減8%",
+    TaxCategory.old_8: "課税売返込8%",
+}
+"""税区分 of voids of earlier days with `[journal] earlier_day_voids = "sales_return"` (売上返還)."""
+
+
 REPLACEMENT_RULE = (
     "must be a single character Shift_JIS (cp932) can encode, not a control character such as a line break"
 )
@@ -69,6 +77,7 @@ class YayoiOptions(BaseModel):
 
     sales_tax_categories: dict[TaxCategory, str] = DEFAULT_SALES_TAX
     purchase_tax_categories: dict[TaxCategory, str] = DEFAULT_PURCHASE_TAX
+    sales_return_tax_categories: dict[TaxCategory, str] = DEFAULT_SALES_RETURN_TAX
 
     @field_validator("sales_tax_categories", mode="before")
     @classmethod
@@ -79,6 +88,11 @@ class YayoiOptions(BaseModel):
     @classmethod
     def _merge_purchase(cls, given: Any) -> Any:
         return over_defaults(DEFAULT_PURCHASE_TAX, given)
+
+    @field_validator("sales_return_tax_categories", mode="before")
+    @classmethod
+    def _merge_sales_return(cls, given: Any) -> Any:
+        return over_defaults(DEFAULT_SALES_RETURN_TAX, given)
 
     @field_validator("replacement")
     @classmethod

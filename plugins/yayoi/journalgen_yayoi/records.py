@@ -51,6 +51,8 @@ class YayoiRecord:
     counter: YayoiSide
     amount: int
     description: str
+    due_date: dt.date | None = None
+    """期日: when the 取引先 of an unsettled sale pays (`[payments.KIND] due`)."""
 
     @property
     def memo(self) -> str:
@@ -89,6 +91,7 @@ def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOp
         counter=sides.build(counter, "貸方" if income else "借方", sub_account=""),
         amount=entry.amount,
         description=_description(debit.description, entry.key, sides.rules, options),
+        due_date=means.due_date,
     )
 
 
@@ -108,7 +111,11 @@ class _SideBuilder:
         self.tax_table = "purchase_tax_categories" if entry.kind in PURCHASE_KINDS else "sales_tax_categories"
 
     def sub_account(self, line: Line) -> str:
-        """補助科目 of the 取引手段: the payment kind or item, for non-cash payment accounts only."""
+        """補助科目 of the 取引手段: its 取引先 when settings name one (弥生 keeps a 取引先 as the
+        補助科目 of 売掛金), the store's own cash drawer on 現金, else the payment kind or item, for
+        non-cash payment accounts only."""
+        if line.partner or line.sub_account:
+            return line.partner or line.sub_account or ""
         if line.payment is None or line.account == self.settings.accounts.cash or self.options.sub_account == "none":
             return ""
         if self.options.sub_account == "payment_item" and line.payment_item is not None:
@@ -118,11 +125,13 @@ class _SideBuilder:
     def build(self, line: Line, position: Literal["借方", "貸方"], sub_account: str) -> YayoiSide:
         """`line` as the side at `position`, with `sub_account` as its 補助科目: names fitted to
         弥生's limits, 部門 only when `sections` is on, 税区分 from the sales or purchase table;
-        raises UnmappedTaxError when that table names no 税区分 for the line's tax."""
-        names = getattr(self.options, self.tax_table)
+        raises UnmappedTaxError when that table names no 税区分 for the line's tax. A 売上返還 line
+        takes its name from `sales_return_tax_categories`."""
+        table = "sales_return_tax_categories" if line.sales_return else self.tax_table
+        names = getattr(self.options, table)
         if line.tax not in names:
-            raise UnmappedTaxError(file=self.rules.file, table=self.tax_table, tax=line.tax.value,
-                                   entry=self.rules.entry, field=f"targets.yayoi.{self.tax_table}",
+            raise UnmappedTaxError(file=self.rules.file, table=table, tax=line.tax.value,
+                                   entry=self.rules.entry, field=f"targets.yayoi.{table}",
                                    value=line.tax.value)
         fit = self.rules.fit
         return YayoiSide(

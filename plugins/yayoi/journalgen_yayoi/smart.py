@@ -33,6 +33,7 @@ def record_document(record: YayoiRecord) -> dict[str, Any]:
         "摘要": record.description,
         "部門": record.counter.section,
         "仕訳メモ": record.memo,
+        **({"期日": record.due_date.isoformat()} if record.due_date else {}),
     }
 
 
