@@ -533,12 +533,15 @@ def page_path(out_dir: Path, close: DailyClose) -> Path:
 
 
 def write_review_page(journal: Journal, settings: Settings, out_dir: Path, lang: Lang,
-                      settings_label: str | None = None) -> tuple[Path, DayReview]:
-    """Write `OUT/<date>/<store>/review.html` atomically; return its path and what it shows."""
-    review = day_review(replace(journal, source=Path(journal.source).name), settings, lang)
-    folder = page_path(out_dir, journal.close).parent
-    [page] = write_atomically(folder, {PAGE_NAME: _page(review, settings_label).encode("utf-8")})
-    return page, review
+                      settings_label: str | None = None) -> Path:
+    """Write `OUT/<date>/<store>/review.html` atomically and return its path."""
+    return _write_page(day_review(replace(journal, source=Path(journal.source).name), settings, lang),
+                       out_dir, settings_label)
+
+
+def _write_page(review: DayReview, out_dir: Path, settings_label: str | None = None) -> Path:
+    folder = page_path(out_dir, review.journal.close).parent
+    return write_atomically(folder, {PAGE_NAME: _page(review, settings_label).encode("utf-8")})[0]
 
 
 # --- many days -----------------------------------------------------------------------------------
@@ -567,7 +570,8 @@ def review_closes(loaded: list[LoadedClose], settings: Settings, out_dir: Path, 
         if item.error is None:
             try:
                 journal = journalize(item.close, settings, item.source)
-                day.page, day.review = write_review_page(journal, settings, out_dir, lang)
+                day.review = day_review(replace(journal, source=Path(journal.source).name), settings, lang)
+                day.page = _write_page(day.review, out_dir)
                 render(journal, settings, settings.build.targets)
             except JournalgenError as error:
                 if day.page is None:
