@@ -133,7 +133,7 @@ LAYOUT = """(() => {
     scrollWidth: document.documentElement.scrollWidth,
     outside: outside.slice(0, 10),
     scrollingBoxes: [...document.querySelectorAll('.scroll')]
-      .filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.closest('section').id),
+      .filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => (box.closest('section') || box).id || box.tagName),
     theadDisplay: [...document.querySelectorAll('thead')].map((head) => getComputedStyle(head).display),
     bannerTop: top('#refusals'),
     summaryTop: top('#summary'),
