@@ -213,7 +213,7 @@ def review(day, start, end, store_code, input_path, config, out_dir, fiscal_peri
                        f"{close.store.name}: {result.page}")
     pages = [result.page for result in reviewed if result.page is not None]
     if start:
-        index = write_index(out_dir, reviewed, lang, f"{start.isoformat()} – {end.isoformat()}")
+        index = write_index(out_dir, reviewed, lang, start, end)
         click.echo(translate("Index of the range: {path}", lang).format(path=index))
         pages = [index]
     if open_page:

@@ -202,12 +202,14 @@ def sales_by_payment(journal: Journal, settings: Settings) -> list[PaymentSales]
         side = "debit" if entry.kind is EntryKind.sale else "credit"
         (line,) = (line for line in entry.lines if line.side == side)
         unsettled = line.account == settings.accounts.receivable
-        kind = kinds.setdefault(line.payment, PaymentSales(line.payment, None, line.account, unsettled_account=unsettled))
+        kind = kinds.setdefault(line.payment, PaymentSales(line.payment, None, line.account,
+                                                           unsettled_account=unsettled))
         for source in entry.sources:
             row = rows[source]
             item_id = row.payment_item.id if row.payment_item else ""
             item = items[line.payment].setdefault(
-                item_id, PaymentSales(line.payment, row.payment_item, line.account, unsettled_account=unsettled, item_row=True))
+                item_id, PaymentSales(line.payment, row.payment_item, line.account, unsettled_account=unsettled,
+                                      item_row=True))
             for summary in (kind, item):
                 if entry.kind is EntryKind.sale:
                     summary.sold += row.amount
@@ -582,14 +584,19 @@ def review_closes(loaded: list[LoadedClose], settings: Settings, out_dir: Path, 
     return reviewed
 
 
-def write_index(out_dir: Path, days: list[ReviewedDay], lang: Lang, title: str) -> Path:
-    """Write `OUT/index.html`: one row per store-day with its net sales, warnings and refusals,
-    linking to its page; a day without a page says why."""
+def write_index(out_dir: Path, days: list[ReviewedDay], lang: Lang, start: dt.date, end: dt.date) -> Path:
+    """Write `OUT/index.html` for the range `start`..`end`: one row per store-day with its net
+    sales, warnings and refusals, linking to its page; a day without a page says why, and a
+    day of the range with no close at all is listed too, so none is skipped unseen."""
+    present = {day.close.business_date for day in days if day.close}
+    missing = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)
+               if start + dt.timedelta(days=n) not in present]
     html = _TEMPLATES.get_template(INDEX_NAME).render(
         lang=lang,
         t=lambda msgid: translate(msgid, lang),
-        title=title,
-        days=days,
+        title=f"{start.isoformat()} – {end.isoformat()}",
+        rows=sorted([(day.close.business_date if day.close else dt.date.min, day) for day in days]
+                    + [(date, None) for date in missing], key=lambda row: row[0]),
         link=lambda page: page.relative_to(out_dir).as_posix(),
         target_label=lambda name: target_label(name, lang),
         version=version("journalgen"),

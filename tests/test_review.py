@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from journalgen.build import render
 from journalgen.cli import cli
 from journalgen.close import DailyClose
 from journalgen.i18n import format_yen, translate
@@ -23,7 +24,6 @@ from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, parse_close, read_
 from journalgen.journal import EntryKind, Journal
 from journalgen.journalize import journalize
 from journalgen.reconcile import reconcile
-from journalgen.build import render
 from journalgen.review import ENTRY_KIND_LABELS, period_holding, review_page
 from journalgen.settings import BuildOptions, CashReason, FiscalPeriod, Settings, load_settings
 from journalgen.warnings import day_warnings
@@ -586,9 +586,10 @@ def test_review_of_one_store_from_an_input_and_config(tmp_path):
 
 
 def test_review_of_a_range_writes_an_index_of_every_store_day(tmp_path):
-    result = run("--from", "2025-01-10", "--to", "2025-01-12", "--out", str(tmp_path), "--lang", "ja")
+    result = run("--from", "2025-01-09", "--to", "2025-01-12", "--out", str(tmp_path), "--lang", "ja")
     assert result.exit_code == 0, result.output
     index = parse((tmp_path / "index.html").read_text(encoding="utf-8"))
+    assert [row.attrs["data_missing"] for row in index.find_all(data_missing=None)] == ["2025-01-09"]
     rows = index.find_all(data_day=None)
     assert [(row.attrs["data_day"], row.attrs["data_store"]) for row in rows] == [
         ("2025-01-10", "0001"), ("2025-01-10", "0002"), ("2025-01-11", "0001"), ("2025-01-12", "0001")]
@@ -693,3 +694,17 @@ def test_review_open_without_a_browser(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "ブラウザが見つかりません" in result.output
     assert (tmp_path / "2025-01-10/0001/review.html").is_file()
+
+
+def test_an_unreadable_close_of_a_range_is_a_row_of_the_index(tmp_path):
+    folder = tmp_path / "closes"
+    folder.mkdir()
+    (folder / "2025-01-10_0001.json").write_bytes((SAMPLE_CLOSES / "2025-01-10_0001.json").read_bytes())
+    (folder / "broken.json").write_text('{"business_date": "2025-01-10",', encoding="utf-8")
+    result = run("--from", "2025-01-10", "--to", "2025-01-10", "--input", str(folder), "--config", str(SAMPLE_SETTINGS),
+                 "--out", str(tmp_path / "out"), "--lang", "en")
+    assert result.exit_code == 1
+    index = parse((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
+    [error] = index.find_all(data_error=None)
+    assert error.attrs["data_error"] == "INPUT_JSON_SYNTAX" and "broken.json" in error.text
+    assert [row.attrs["data_store"] for row in index.find_all(data_day=None)] == ["0001"]

@@ -8,6 +8,7 @@ Screenshots of every page at every width go to `$JOURNALGEN_SCREENSHOTS` when it
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -93,7 +94,7 @@ def a4_landscape_pages(pdf: bytes) -> int:
 def test_index_of_a_range_fits_laptop_and_phone(browser, screenshots, tmp_path):
     settings = load_settings(SAMPLE_SETTINGS)
     reviewed = review_closes(read_closes(SAMPLE_CLOSES), settings, tmp_path, "ja")
-    index = write_index(tmp_path, reviewed, "ja", "2025-01-10 – 2025-01-14")
+    index = write_index(tmp_path, reviewed, "ja", dt.date(2025, 1, 10), dt.date(2025, 1, 14))
     for width, media in WIDTHS:
         browser.load(index, width, media)
         browser.screenshot(screenshots / f"index-{width}-{media}.png")
