@@ -291,31 +291,38 @@ def period_holding(period: FiscalPeriod, day: dt.date) -> FiscalPeriod | None:
 
 
 def refusals(journal: Journal, settings: Settings, previews: list[TargetPreview], lang: Lang) -> list[Refusal]:
-    """The refusals of the day, for the banner: a missing 当年会計期間 or a day outside it once,
-    naming every target that refuses for it; every other refusal with its own message."""
+    """The refusals of the day, for the banner: a missing 当年会計期間, or a day outside the one
+    the settings (or the run) give, said once naming every target that refuses for it; every
+    other refusal with its own message (a year freee's company file holds closed, say)."""
     period = settings.fiscal_period_for(journal.store.code)
+    outside = period is not None and journal.business_date not in period
     grouped: dict[str, list[str]] = defaultdict(list)
     others: list[Refusal] = []
     for preview in previews:
         refusal = preview.refusal
         if refusal is None:
             continue
-        if type(refusal) in (OutOfFiscalPeriodError, MissingFiscalPeriodError):
+        if (type(refusal) is MissingFiscalPeriodError and period is None) or (
+                type(refusal) is OutOfFiscalPeriodError and outside):
             grouped[refusal.code].append(preview.name)
         else:
-            others.append(Refusal((preview.name,), refusal.code, refusal.message(lang), translate(
-                "Change what the message names (in the settings or the input), then review the day again.", lang)))
+            step = translate(
+                "The target holds the fiscal year of this day closed, or has no open year holding it: "
+                "reopen the year there first, or do not send this day.", lang,
+            ) if refusal.code == OutOfFiscalPeriodError.code else translate(
+                "Change what the message names (in the settings or the input), then review the day again.", lang)
+            others.append(Refusal((preview.name,), refusal.code, refusal.message(lang), step))
     found = []
     if targets := grouped.get(MissingFiscalPeriodError.code):
         found.append(Refusal(tuple(targets), MissingFiscalPeriodError.code, missing_period_text(lang), translate(
             "Set [company] fiscal_period in the settings (or [stores.\"{store}\"] fiscal_period), or give this "
             "run --fiscal-period START..END.", lang).format(store=journal.store.code)))
     if targets := grouped.get(OutOfFiscalPeriodError.code):
-        holding = period_holding(period, journal.business_date)
         found.append(Refusal(tuple(targets), OutOfFiscalPeriodError.code, outside_period_text(journal, period, lang),
                              translate(
             "If the fiscal year of this day is still open in your books, run again with --fiscal-period {period}; "
-            "if that year is closed, this day is not sent.", lang).format(period=holding)))
+            "if that year is closed, this day is not sent.", lang).format(
+                period=period_holding(period, journal.business_date))))
     return found + others
 
 

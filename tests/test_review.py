@@ -27,6 +27,7 @@ from journalgen.reconcile import reconcile
 from journalgen.review import ENTRY_KIND_LABELS, period_holding, review_page
 from journalgen.settings import BuildOptions, CashReason, FiscalPeriod, Settings, load_settings
 from journalgen.warnings import day_warnings
+from tests.test_freee import company_file, company_settings
 
 SAMPLE_DAY = "2025-01-11"
 """The sample day with the most to review: voids, an unregistered reason, a cash overage."""
@@ -708,3 +709,16 @@ def test_an_unreadable_close_of_a_range_is_a_row_of_the_index(tmp_path):
     [error] = index.find_all(data_error=None)
     assert error.attrs["data_error"] == "INPUT_JSON_SYNTAX" and "broken.json" in error.text
     assert [row.attrs["data_store"] for row in index.find_all(data_day=None)] == ["0001"]
+
+
+def test_a_year_freee_holds_closed_is_its_own_refusal_with_its_own_next_step(tmp_path):
+    """Under `--fiscal-period` for 2024, 弥生 takes 2024-12-28, but freee's company file says
+    2024 is closed (年度締め済み): the banner names freee alone, with freee's reason."""
+    settings = company_settings(company_file(tmp_path, ("2024-01-01", "2024-12-31", True))).model_copy(
+        update={"fiscal_period_override": FiscalPeriod.parse("2024-01-01..2024-12-31")})
+    journal = journalize(close_of_case("outside-fiscal-period"), settings, "close.json")
+    page = parse(review_page(journal, settings, "en"))
+    [refusal] = page.find_all(data_refusal=None)
+    assert refusal.attrs["data_targets"] == "freee"
+    assert "closed in freee (年度締め済み)" in refusal.one(class_="reason").text
+    assert refusal.one(data_next_step="").text.startswith("The target holds the fiscal year of this day closed")
