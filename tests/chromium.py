@@ -135,11 +135,12 @@ LAYOUT = """(() => {
     scrollingBoxes: [...document.querySelectorAll('.scroll')]
       .filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => (box.closest('section') || box).id || box.tagName),
     theadDisplay: [...document.querySelectorAll('thead')].map((head) => getComputedStyle(head).display),
+    tfootDisplay: [...document.querySelectorAll('tfoot')].map((foot) => getComputedStyle(foot).display),
     bannerTop: top('#refusals'),
     summaryTop: top('#summary'),
     journalTop: top('#journal'),
   };
 })()"""
 """What the tests measure: the page's width and scroll width, elements reaching past the right
-edge (outside a box that scrolls on its own), boxes that do scroll, how table headers display,
-and where the banner, the summary and the journal begin."""
+edge (outside a box that scrolls on its own), boxes that do scroll, how table headers and
+footers display, and where the banner, the summary and the journal begin."""

@@ -52,7 +52,8 @@ def screenshots(tmp_path_factory) -> Path:
 def assert_fits(layout: dict, width: int, media: str) -> None:
     """Nothing reaches past the right edge: the page does not scroll sideways. A wide table may
     scroll inside its own box on a phone; on a wide screen and on paper no box scrolls (on paper
-    a scrolling box would clip its columns), and table headers repeat on each printed page."""
+    a scrolling box would clip its columns); on paper table headers repeat on each page, and
+    totals are printed once, at the end, not at the foot of every page."""
     assert layout["width"] == width
     assert layout["scrollWidth"] <= width, layout
     assert layout["outside"] == [], layout
@@ -60,6 +61,7 @@ def assert_fits(layout: dict, width: int, media: str) -> None:
         assert layout["scrollingBoxes"] == [], layout
     if media == "print":
         assert set(layout["theadDisplay"]) <= {"table-header-group"}, layout
+        assert set(layout["tfootDisplay"]) <= {"table-row-group"}, layout
 
 
 @pytest.mark.parametrize("day", REVIEWED_DAYS)
