@@ -3,13 +3,13 @@ accountant to check a day before it reaches the books, and an index of many stor
 
 A page says whose day it is (company, store, date, fiscal period, settings file and a hash of its
 content, journalgen version); puts on top a banner for every target that refuses the day, with
-the next step; tells the day's story (sales per tax category and per payment kind and 支払科目,
-the cash count, the voids); lists what needs the accountant (`journalgen.warnings`), each linked to
-its entries, which are marked in the 仕訳帳; then the journal with each entry's key (the one 弥生
-keeps in 仕訳メモ), totals by account × tax category, the reconciliation (folded to one line when
-everything agrees) and what each target receives. It is written from `templates/review.html`
-with autoescaping on, inline CSS, no script and no network asset; figures carry `data-`
-attributes so a test can find them.
+the next step; tells the day's story (`journalgen.day_story`: sales per tax category, per payment
+kind and 支払科目, the cash count, the voids); lists what needs the accountant
+(`journalgen.warnings`), each linked to its entries, which are marked in the 仕訳帳; then the
+journal with each entry's key (the one 弥生 keeps in 仕訳メモ), totals by account × tax category,
+the reconciliation (folded to one line when everything agrees) and what each target receives.
+It is written from `templates/review.html` with autoescaping on, inline CSS, no script and no
+network asset; figures carry `data-` attributes so a test can find them.
 """
 
 from __future__ import annotations
@@ -26,8 +26,13 @@ from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from journalgen.build import render, write_atomically
-from journalgen.close import PAYMENT_ORDER, TAX_ORDER, DailyClose, PaymentItem, PaymentKind, TaxCategory, rows_by_source
-from journalgen.errors import JournalgenError, MissingFiscalPeriodError, OutOfFiscalPeriodError
+from journalgen.close import TAX_ORDER, DailyClose, TaxCategory
+from journalgen.day_story import sales_by_payment, sales_by_tax, voids_of_the_day
+from journalgen.errors import (
+    JournalgenError,
+    MissingFiscalPeriodError,
+    OutOfFiscalPeriodError,
+)
 from journalgen.i18n import Lang, format_yen, translate
 from journalgen.inputs import SAMPLE_SETTINGS, LoadedClose
 from journalgen.journal import Entry, EntryKind, Journal, Line
@@ -119,127 +124,6 @@ def account_totals(journal: Journal) -> list[AccountTotal]:
             accounts.append(line.account)
     keys = sorted(totals, key=lambda key: (accounts.index(key[0]), TAX_ORDER[key[1]]))
     return [AccountTotal(account, tax, **totals[(account, tax)]) for account, tax in keys]
-
-
-# --- the day's story ----------------------------------------------------------------------------
-
-
-@dataclass
-class TaxSales:
-    """Sales of one tax category: what was sold, what was voided, and the tax in each."""
-
-    tax: TaxCategory | None
-    gross: int = 0
-    gross_tax: int = 0
-    voided: int = 0
-    voided_tax: int = 0
-
-    @property
-    def net(self) -> int:
-        return self.gross - self.voided
-
-    @property
-    def net_tax(self) -> int:
-        return self.gross_tax - self.voided_tax
-
-
-def sales_by_tax(journal: Journal) -> list[TaxSales]:
-    """Per tax category, from the journal's sales lines: gross (sales), voids, net, and the
-    consumption tax of each; then a total row (`tax` None)."""
-    rows: dict[TaxCategory, TaxSales] = {}
-    for entry in journal.entries:
-        if entry.kind not in (EntryKind.sale, EntryKind.void):
-            continue
-        side = "credit" if entry.kind is EntryKind.sale else "debit"
-        for line in entry.lines:
-            if line.side != side:
-                continue
-            row = rows.setdefault(line.tax, TaxSales(line.tax))
-            if entry.kind is EntryKind.sale:
-                row.gross += line.amount
-                row.gross_tax += line.tax_amount
-            else:
-                row.voided += line.amount
-                row.voided_tax += line.tax_amount
-    ordered = [rows[tax] for tax in sorted(rows, key=TAX_ORDER.__getitem__)]
-    total = TaxSales(None, *(sum(getattr(row, name) for row in ordered)
-                             for name in ("gross", "gross_tax", "voided", "voided_tax")))
-    return [*ordered, total]
-
-
-@dataclass
-class PaymentSales:
-    """Sales of one payment kind (`item` None) or of one 支払科目 of it: the account they are
-    debited to, what was sold and voided, and the net of it that stays 未決済 (booked to the
-    receivable, to be collected)."""
-
-    payment: PaymentKind
-    item: PaymentItem | None
-    account: str
-    sold: int = 0
-    voided: int = 0
-    unsettled_account: bool = False
-    item_row: bool = False
-
-    @property
-    def net(self) -> int:
-        return self.sold - self.voided
-
-    @property
-    def unsettled(self) -> int:
-        return self.net if self.unsettled_account else 0
-
-
-def sales_by_payment(journal: Journal, settings: Settings) -> list[PaymentSales]:
-    """Per payment kind, from the journal's sales and void entries, each followed by its 支払科目
-    (from the register rows each entry books) when any row of the kind names one."""
-    rows = rows_by_source(journal.close)
-    kinds: dict[PaymentKind, PaymentSales] = {}
-    items: dict[PaymentKind, dict[str, PaymentSales]] = defaultdict(dict)
-    for entry in journal.entries:
-        if entry.kind not in (EntryKind.sale, EntryKind.void):
-            continue
-        side = "debit" if entry.kind is EntryKind.sale else "credit"
-        (line,) = (line for line in entry.lines if line.side == side)
-        unsettled = line.account == settings.accounts.receivable
-        kind = kinds.setdefault(line.payment, PaymentSales(line.payment, None, line.account,
-                                                           unsettled_account=unsettled))
-        for source in entry.sources:
-            row = rows[source]
-            item_id = row.payment_item.id if row.payment_item else ""
-            item = items[line.payment].setdefault(
-                item_id, PaymentSales(line.payment, row.payment_item, line.account, unsettled_account=unsettled,
-                                      item_row=True))
-            for summary in (kind, item):
-                if entry.kind is EntryKind.sale:
-                    summary.sold += row.amount
-                else:
-                    summary.voided += row.amount
-    found = []
-    for payment in sorted(kinds, key=PAYMENT_ORDER.__getitem__):
-        found.append(kinds[payment])
-        if any(items[payment]):
-            found += [items[payment][item_id] for item_id in sorted(items[payment])]
-    return found
-
-
-@dataclass(frozen=True)
-class VoidShown:
-    """A void of the day: its entry (receipt, original date) and whether it cancels an earlier day."""
-
-    number: int
-    entry: Entry
-    line: Line
-    earlier_day: bool
-
-
-def voids_of_the_day(journal: Journal) -> list[VoidShown]:
-    """Every void entry with its number in the journal and its sales-side line."""
-    return [
-        VoidShown(number, entry, next(line for line in entry.lines if line.side == "debit"),
-                  entry.original_date is not None and entry.original_date < journal.business_date)
-        for number, entry in enumerate(journal.entries, 1) if entry.kind is EntryKind.void
-    ]
 
 
 # --- refusals and warnings ----------------------------------------------------------------------
