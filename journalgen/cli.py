@@ -204,9 +204,8 @@ def review(day, start, end, store_code, input_path, config, out_dir, fiscal_peri
     reviewed = review_closes(loaded, settings, out_dir, lang)
     for result in reviewed:
         failure = result.error or result.refusal
-        if failure is not None:
-            where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
-            click.echo(f"✗ {where}[{failure.code}] {failure.message(lang)}", err=True)
+        if failure is not None:  # said exactly as build says it
+            _report(StoreDayResult(result.source, result.close, error=failure), lang)
         if result.page is not None:
             close = result.close
             click.echo(f"{'✓' if failure is None else '·'} {close.business_date.isoformat()} {close.store.code} "
