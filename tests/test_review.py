@@ -273,8 +273,9 @@ def assert_story_matches(page: Element, journal: Journal, settings: Settings) ->
 
 
 def assert_links_resolve(page: Element) -> None:
-    """Every link of the page points at an element of the page."""
-    ids = {element.attrs["id"] for element in page.find_all(id=None)}
+    """Every link of the page points at an element of the page, and no two elements share an id."""
+    ids = [element.attrs["id"] for element in page.find_all(id=None)]
+    assert len(ids) == len(set(ids))
     targets = [link.attrs["href"] for link in page.by_tag("a")]
     assert all(target.startswith("#") and target[1:] in ids for target in targets), targets
 
