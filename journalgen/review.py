@@ -151,12 +151,14 @@ def target_previews(journal: Journal, settings: Settings) -> list[TargetPreview]
 
 @dataclass(frozen=True)
 class Refusal:
-    """Targets that refuse the day for one reason, the reason, and what to do next."""
+    """Targets that refuse the day for one reason, the reason, and what to do next; `command`
+    is the part of `next_step` to type as it is (kept on one line, to copy)."""
 
     targets: tuple[str, ...]
     code: str
     reason: str
     next_step: str
+    command: str = ""
 
 
 def period_holding(period: FiscalPeriod, day: dt.date) -> FiscalPeriod | None:
@@ -202,11 +204,11 @@ def refusals(journal: Journal, settings: Settings, previews: list[TargetPreview]
             "Set [company] fiscal_period in the settings (or [stores.\"{store}\"] fiscal_period), or give this "
             "run --fiscal-period START..END.", lang).format(store=journal.store.code)))
     if targets := grouped.get(OutOfFiscalPeriodError.code):
+        command = f"--fiscal-period {period_holding(period, journal.business_date)}"
         found.append(Refusal(tuple(targets), OutOfFiscalPeriodError.code, outside_period_text(journal, period, lang),
                              translate(
-            "If the fiscal year of this day is still open in your books, run again with --fiscal-period {period}; "
-            "if that year is closed, this day is not sent.", lang).format(
-                period=period_holding(period, journal.business_date))))
+            "If the fiscal year of this day is still open in your books, run again with {command}; "
+            "if that year is closed, this day is not sent.", lang).format(command=command), command))
     return found + others
 
 

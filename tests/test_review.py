@@ -431,7 +431,8 @@ def test_a_refused_day_has_a_banner_on_top_naming_the_targets_why_and_the_next_s
     assert refusal.by_tag("strong")[0].text == "freee, 弥生"  # 弥生, not yayoi, in Japanese
     assert refusal.one(class_="reason").text == (
         "当年会計期間外: 営業日 2024年12月28日 は当年会計期間 2025年1月1日〜2025年12月31日 に含まれません。")
-    assert "--fiscal-period 2024-01-01..2024-12-31" in refusal.one(data_next_step="").text
+    assert refusal.one(data_command="").text == "--fiscal-period 2024-01-01..2024-12-31"  # on one line, to copy
+    assert "--fiscal-period 2024-01-01..2024-12-31 を付けて" in refusal.one(data_next_step="").text
     assert "yayoi" not in page.one(id="refusals").text
     assert page.by_tag("body")[0].text.count("当年会計期間外") == 1  # said once, in the banner
     refused = page.find_all(data_refusal_of=None)
