@@ -25,7 +25,7 @@ from journalgen.journal import Journal
 from journalgen.journalize import journalize
 from journalgen.mapping_cli import mapping
 from journalgen.plugins import installed_targets
-from journalgen.review import open_in_browser, write_review_page
+from journalgen.review import open_in_browser, review_closes, write_index
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
 from journalgen.summary import DayOutcome, RunSummary, days_without_close, format_ranges, stores_missing
@@ -309,17 +309,27 @@ def _print_json(summary: RunSummary, lang: Lang) -> None:
 
 
 @cli.command()
-@click.option("--date", "day", type=DATE, required=True, help="The business day to review.")
+@click.option("--date", "day", type=DATE, help="The business day to review.")
+@click.option("--from", "start", type=DATE, help="First business day of a range (writes OUT/index.html too).")
+@click.option("--to", "end", type=DATE, help="Last business day of a range.")
 @click.option("--store", "store_code", help="Only this store code. Default: every store of the day.")
 @input_option
 @config_option
 @out_option
 @fiscal_period_option
 @click.option("--lang", type=click.Choice(["ja", "en"]), help="Page language: ja or en (default: from the locale).")
-@click.option("--open", "open_page", is_flag=True, help="Open each page in the web browser, when there is one.")
-def review(day, store_code, input_path, config, out_dir, fiscal_period, lang, open_page) -> None:
-    """Write OUT/<date>/<store>/review.html: the day's journal for an accountant to check."""
+@click.option("--open", "open_page", is_flag=True, help="Open each page (or the index of a range) in the web browser.")
+def review(day, start, end, store_code, input_path, config, out_dir, fiscal_period, lang, open_page) -> None:
+    """Write OUT/<date>/<store>/review.html for an accountant to check, and OUT/index.html for a
+    range. Exit code 1 when a day cannot be read or a target refuses it (its page is still written)."""
     lang = lang or default_lang()
+    if bool(day) == bool(start or end):
+        raise click.UsageError(translate("give either --date, or --from and --to", lang))
+    if not day and not (start and end):
+        raise click.UsageError(translate("--from and --to go together", lang))
+    if start and end < start:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    first, last = (day, day) if day else (start, end)
     input_path, settings = _run_input(input_path, config, fiscal_period, lang,
                                       "Reviewing the shipped sample data ({path}).")
     try:
@@ -328,28 +338,34 @@ def review(day, store_code, input_path, config, out_dir, fiscal_period, lang, op
         _fail_usage(error, lang)
     loaded = [
         item for item in read_closes(input_path)
-        if item.close is None or (item.close.business_date == day and store_code in (None, item.close.store.code))
+        if item.close is None or (first <= item.close.business_date <= last and store_code in (None, item.close.store.code))
     ]
     if not loaded:
+        days = day.isoformat() if day else f"{start}..{end}"
         store = f" {store_code}" if store_code else ""
-        click.echo(translate("No daily close in {path} for {date}{store}.", lang).format(
-            path=input_path, date=day.isoformat(), store=store), err=True)
+        echo(translate("No daily close in {path} for {date}{store}.", lang).format(
+            path=input_path, date=days, store=store), err=True)
         raise SystemExit(EXIT_FAILED)
-    failed = 0
-    for item in loaded:
-        try:
-            if item.error is not None:
-                raise item.error
-            page = write_review_page(journalize(item.close, settings, item.source), settings, out_dir, lang)
-        except JournalgenError as error:
-            failed += 1
-            click.echo(f"✗ [{error.code}] {error.message(lang)}", err=True)
-            continue
-        click.echo(f"✓ {day.isoformat()} {item.close.store.code} {item.close.store.name}: {page}")
-        if open_page and not open_in_browser(page):
-            click.echo(translate("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
-    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
-
+    console = Console(lang)
+    reviewed = review_closes(loaded, settings, out_dir, lang)
+    for result in reviewed:
+        failure = result.error or result.refusal
+        if failure is not None:  # said exactly as build says it
+            _report(console, DayOutcome(source=result.source, status="failed", close=result.close, error=failure))
+        if result.page is not None:
+            close = result.close
+            console.line(f"{close.business_date.isoformat()} {close.store.code} {close.store.name}: {result.page}",
+                         mark="ok" if failure is None else "note")
+    pages = [result.page for result in reviewed if result.page is not None]
+    if start:
+        index = write_index(out_dir, reviewed, lang, start, end)
+        console.line(translate("Index of the range: {path}", lang).format(path=index))
+        pages = [index]
+    if open_page:
+        for page in pages:
+            if not open_in_browser(page):
+                console.line(translate("No web browser found; open {path} yourself.", lang).format(path=page), err=True)
+    raise SystemExit(EXIT_FAILED if any(result.error or result.refusal for result in reviewed) else EXIT_OK)
 
 
 @cli.command()

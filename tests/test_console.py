@@ -293,7 +293,9 @@ def test_help_and_usage_errors_are_japanese_under_lang_ja_or_a_japanese_locale()
     assert "コマンド:" in locale_ja and "閉局データを build と同じように検査します" in locale_ja
     missing = invoke("review", "--lang", "ja")
     assert missing.exit_code == 2
-    assert "エラー: オプション --date が指定されていません。" in missing.stderr and "使い方は" in missing.stderr
+    assert "エラー: --date か、--from と --to のどちらかを指定してください" in missing.stderr and "使い方は" in missing.stderr
+    unknown = invoke("mapping", "export", "--lang", "ja")
+    assert unknown.exit_code == 2 and "エラー: 引数 FILE が指定されていません。" in unknown.stderr
     bad_date = invoke("build", "--date", "2025-02-30", "--lang", "ja")
     assert bad_date.exit_code == 2 and "YYYY-MM-DD 形式の日付ではありません" in bad_date.stderr
     typo = invoke("build", "--dat", "2025-01-10", "--lang", "ja")
