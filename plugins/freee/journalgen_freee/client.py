@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -67,14 +68,16 @@ class FreeeClient:
     """The calls journalgen makes to freee 会計, with token renewal and bounded retries.
 
     `attempts` bounds every request (first try included); `wait` is a tenacity wait strategy
-    (tests pass `wait_none()`). `http` may be given to reuse a connection pool or a transport.
+    (default DEFAULT_WAIT: Retry-After, else jittered exponential up to a minute; tests pass
+    `wait_none()` or a `sleep` that records). `http` may be given to reuse a connection pool or a transport.
     """
 
     def __init__(self, tokens: TokenSource, base_url: str = DEFAULT_API_BASE, *, attempts: int = 5,
-                 wait: wait_base = DEFAULT_WAIT, http: httpx.Client | None = None):
+                 wait: wait_base | None = None, sleep: Callable[[float], None] = time.sleep,
+                 http: httpx.Client | None = None):
         self.tokens = tokens
         self.base_url = base_url.rstrip("/")
-        self.attempts, self.wait = attempts, wait
+        self.attempts, self.wait, self.sleep = attempts, wait or DEFAULT_WAIT, sleep
         self._http = http or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0),
                                           headers={"User-Agent": USER_AGENT})
 
@@ -150,7 +153,7 @@ class FreeeClient:
                 uncertain = uncertain or method == "POST"
             raise self._fault(response, method, what, resource, company)
 
-        retrying = Retrying(stop=stop_after_attempt(self.attempts), wait=self.wait,
+        retrying = Retrying(stop=stop_after_attempt(self.attempts), wait=self.wait, sleep=self.sleep,
                             retry=retry_if_exception_type(_Retryable), reraise=True)
         try:
             return retrying(attempt)

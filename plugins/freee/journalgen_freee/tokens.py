@@ -115,7 +115,8 @@ def token_request(http: httpx.Client, app: OAuthApp, grant: dict[str, str]) -> T
     if response.status_code != 200:
         try:
             answer = response.json()
-            detail = answer.get("error_description") or answer.get("error") if isinstance(answer, dict) else None
+            detail = ": ".join(str(answer[key]) for key in ("error", "error_description") if answer.get(key)) \
+                if isinstance(answer, dict) else None
         except ValueError:
             detail = None
         raise FreeeAuthError(reason=f"HTTP {response.status_code}" + (f" {detail}" if detail else ""))
