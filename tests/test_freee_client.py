@@ -3,11 +3,15 @@ token renewal and rotation, rate limits, faults and their messages, paging, sett
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import stat
+from pathlib import Path
 
 import pytest
 from fake_freee import FakeFreee, Fault
+from journalgen_freee import cli as freee_cli
+from journalgen_freee import faults
 from journalgen_freee.client import FreeeClient
 from journalgen_freee.faults import (
     FreeeAuthError,
@@ -20,6 +24,9 @@ from journalgen_freee.options import FreeeOptions
 from journalgen_freee.posting import FilePostedRecord, Request, StoreDay, post_store_day
 from journalgen_freee.tokens import GivenToken, OAuthApp, Secret, StoredTokens, TokenPair, TokenStore
 from tenacity import wait_none
+from test_i18n import placeholders
+
+from journalgen.i18n import translate
 
 DAY = dt.date(2025, 1, 10)
 STORE_DAY = StoreDay(1234567, "0001", DAY)
@@ -204,3 +211,16 @@ def test_no_repr_shows_a_secret(fake, store):
     shown += str(pair.access) + f"{pair.refresh}"
     for secret in (pair.access.reveal(), pair.refresh.reveal(), "client-secret-5e8a", "given-token-91b2"):
         assert secret not in shown
+
+
+def test_every_delivery_message_has_japanese_with_the_same_placeholders():
+    """The faults' templates and every `_("…")` text of the freee command line."""
+    messages = {error.template for error in vars(faults).values()
+                if isinstance(error, type) and issubclass(error, faults.FreeeApiError) and error is not faults.FreeeApiError}
+    for node in ast.walk(ast.parse(Path(freee_cli.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_" and isinstance(node.args[0], ast.Constant):
+            messages.add(node.args[0].value)
+    assert len(messages) == 13
+    for message in messages:
+        japanese = translate(message, "ja", faults.LOCALE_DIR)
+        assert japanese != message and placeholders(japanese) == placeholders(message), message

@@ -92,9 +92,13 @@ def connect(app: OAuthApp, store: TokenStore, redirect_uri: str, *, show_url: Ca
     code = catcher.wait() if catcher else read_code().strip()
     if not code:
         raise FreeeAuthError(reason="no authorization code was given")
-    with http or httpx.Client(timeout=30.0) as client:
+    client = http or httpx.Client(timeout=30.0)
+    try:
         pair = token_request(client, app, {"grant_type": "authorization_code", "code": code,
                                            "redirect_uri": redirect_uri})
+    finally:
+        if http is None:
+            client.close()
     with store.locked():
         store.save(pair)
     return pair

@@ -148,7 +148,11 @@ class FreeeClient:
                 uncertain = uncertain or method == "POST"
                 raise _Retryable(type(exc).__name__) from None
             if response.status_code in (200, 201):
-                return response.json()
+                try:
+                    return response.json()
+                except ValueError:  # a proxy's page, a cut answer: the POST may still have landed
+                    uncertain = uncertain or method == "POST"
+                    raise _Retryable(f"HTTP {response.status_code} without JSON") from None
             if response.status_code >= 500:
                 uncertain = uncertain or method == "POST"
             raise self._fault(response, method, what, resource, company)
