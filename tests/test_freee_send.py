@@ -241,3 +241,20 @@ def test_no_output_log_or_record_holds_a_token_or_the_client_secret(fake, env, t
     assert any(".freee-posted-" in path.name for path in files)
     for secret in set(secrets):
         assert not any(secret in text for text in texts), secret
+
+
+def test_the_api_base_can_come_from_the_settings(fake, connected, env, tmp_path, monkeypatch):
+    monkeypatch.delenv("JOURNALGEN_FREEE_API_BASE")
+    text = (SAMPLE / "settings.toml").read_text(encoding="utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text(text.replace("[targets.freee]\n", f'[targets.freee]\napi_base = "{fake.url}"\n', 1),
+                        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(SAMPLE / "closes"),
+                                      "--config", str(settings), "--date", "2025-01-14", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert fake.created() == ["POS-20250114-0001-cash-refund"]
+
+
+def test_send_to_a_target_without_a_sender_is_a_usage_error(env):
+    result = CliRunner().invoke(cli, ["send", "--target", "yayoi", "--input", str(SAMPLE / "closes"), "--lang", "en"])
+    assert result.exit_code == 2 and "No sender for target yayoi; targets that can send: freee" in result.output
