@@ -258,3 +258,23 @@ def test_the_api_base_can_come_from_the_settings(fake, connected, env, tmp_path,
 def test_send_to_a_target_without_a_sender_is_a_usage_error(env):
     result = CliRunner().invoke(cli, ["send", "--target", "yayoi", "--input", str(SAMPLE / "closes"), "--lang", "en"])
     assert result.exit_code == 2 and "No sender for target yayoi; targets that can send: freee" in result.output
+
+
+def test_a_day_outside_the_fiscal_period_is_refused_before_any_request(fake, connected):
+    case = REPO / "tests" / "cases" / "outside-fiscal-period" / "close.json"
+    result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(case),
+                                      "--config", str(SAMPLE / "settings.toml"), "--lang", "ja"])
+    assert result.exit_code == 1 and "当年会計期間外" in result.output
+    assert fake.requests == []
+
+
+def test_a_busy_redirect_port_is_a_message_not_a_traceback(fake, env, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        settings = tmp_path / "settings.toml"
+        settings.write_text(f'[targets.freee]\nredirect_uri = "http://127.0.0.1:{busy.getsockname()[1]}/cb"\n',
+                            encoding="utf-8")
+        result = CliRunner().invoke(cli, ["auth", "freee", "--config", str(settings), "--no-browser", "--lang", "en"])
+    assert result.exit_code == 1 and "[FREEE_AUTH]" in result.output and "cannot listen on" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -87,7 +87,10 @@ def connect(app: OAuthApp, store: TokenStore, redirect_uri: str, *, show_url: Ca
     """Run the authorization code flow and save the pair: `show_url` prints (and opens) the page,
     `read_code` asks for the pasted code when the redirect URI is not a loopback one."""
     state = secrets.token_urlsafe(16)
-    catcher = RedirectCatcher(redirect_uri, state) if is_loopback(redirect_uri) else None
+    try:
+        catcher = RedirectCatcher(redirect_uri, state) if is_loopback(redirect_uri) else None
+    except OSError as exc:
+        raise FreeeAuthError(reason=f"cannot listen on {redirect_uri}: {exc.strerror or exc}") from None
     show_url(authorization_url(app, redirect_uri, state))
     code = catcher.wait() if catcher else read_code().strip()
     if not code:

@@ -141,6 +141,8 @@ class TokenStore:
             return TokenPair.from_document(json.loads(self.path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise FreeeAuthError(reason=f"{self.path}: {exc.strerror or exc}") from None
         except (ValueError, KeyError, TypeError):
             raise FreeeAuthError(reason=f"{self.path} is not a saved freee token file") from None
 
