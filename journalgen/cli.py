@@ -22,7 +22,6 @@ from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.review import open_in_browser, write_review_page
 from journalgen.schema import input_schema_text
-from journalgen.send_cli import auth, send
 from journalgen.settings import FiscalPeriod, Settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -268,6 +267,8 @@ def targets(as_json) -> None:
     for row in rows:
         click.echo(f"{row['name']:<12} {row['distribution']} {row['version']}  {row['summary']}")
 
+
+from journalgen.send_cli import auth, send  # noqa: E402  (delivery commands live in their own module)
 
 cli.add_command(send)
 cli.add_command(auth)
