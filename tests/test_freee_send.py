@@ -3,7 +3,6 @@ fake freee: what a shop owner sees, what freee ends up holding, and that no secr
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
