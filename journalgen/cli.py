@@ -460,6 +460,12 @@ def targets(as_json) -> None:
 cli.add_command(mapping)
 
 
+from journalgen.send_cli import auth, send  # noqa: E402  (delivery commands live in their own module)
+
+cli.add_command(send)
+cli.add_command(auth)
+
+
 def main() -> None:
     """Console-script entry point (also of `python -m journalgen`, under the same name)."""
     cli(prog_name="journalgen")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, SecretStr, ValidationInfo, field_validator
 
 from journalgen.close import TaxCategory
 from journalgen.settings import over_defaults
@@ -81,6 +81,17 @@ class FreeeOptions(_Frozen):
     )
     sales_return_tax_codes: dict[TaxCategory, TaxCode] = Field(
         default=DEFAULT_SALES_RETURN_TAX_CODES, description="売上返還 税区分コード (課税売返…), for voids of earlier days"
+    )
+    api_base: str | None = Field(
+        default=None, description="freee API base URL (a sandbox, a mock); JOURNALGEN_FREEE_API_BASE wins"
+    )
+    client_id: str | None = Field(default=None, description="your freee app's Client ID; FREEE_CLIENT_ID wins")
+    client_secret: SecretStr | None = Field(
+        default=None, description="your freee app's Client Secret; FREEE_CLIENT_SECRET wins (better kept there)"
+    )
+    redirect_uri: str = Field(
+        default="urn:ietf:wg:oauth:2.0:oob",
+        description="the app's コールバックURL: urn:ietf:wg:oauth:2.0:oob (paste the code) or http://127.0.0.1:PORT/…",
     )
 
     @field_validator("tax_codes", "purchase_tax_codes", "sales_return_tax_codes", mode="before")

@@ -1,0 +1,97 @@
+"""`journalgen send` and `journalgen auth`: deliver built store-days to a target's service.
+
+A target that can deliver registers a sender under the `journalgen.senders` entry-point group
+(`send_days(days, settings, out_dir, *, dry_run, lang, echo) -> number failed`) and, when it
+needs a login, a click command under `journalgen.auth`. The core knows no service by name.
+
+Exit codes as for build: 0 all sent, 1 some store-days failed, 2 usage or settings errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import click
+
+from journalgen.build import build_closes, check_targets
+from journalgen.errors import JournalgenError
+from journalgen.i18n import default_lang, translate
+from journalgen.inputs import read_closes
+from journalgen.settings import FiscalPeriod, load_settings
+
+SENDERS, AUTHORIZERS = "journalgen.senders", "journalgen.auth"
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _usage(message: str) -> None:
+    click.echo(message, err=True)
+    raise SystemExit(2)
+
+
+@click.command()
+@click.option("--target", required=True, help="Where to send: a target with a sender (freee).")
+@click.option("--date", "day", type=DAY, help="Send this business day.")
+@click.option("--from", "start", type=DAY, help="First business day of a range.")
+@click.option("--to", "end", type=DAY, help="Last business day of a range.")
+@click.option("--input", "input_path", type=click.Path(path_type=Path), required=True,
+              help="A close (.json), a directory of them, or JSON Lines (.jsonl).")
+@click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option("--fiscal-period", help="Use this 当年会計期間 for this run: START..END (see README).")
+@click.option("--dry-run", is_flag=True, help="Build and list the requests that would be sent; send nothing.")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language (default: from the locale).")
+def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dry_run, lang) -> None:
+    """Build store-days as `build` does, then send to the target what it does not hold yet."""
+    lang = lang or default_lang()
+    if day and (start or end):
+        raise click.UsageError("--date cannot be combined with --from/--to")
+    senders = {point.name: point for point in entry_points(group=SENDERS)}
+    if target not in senders:
+        _usage(translate("No sender for target {target}; targets that can send: {senders}", lang).format(
+            target=target, senders=", ".join(sorted(senders)) or "-"))
+    try:
+        settings = load_settings(config)
+        if fiscal_period:
+            settings = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse(fiscal_period)})
+        check_targets(settings, [target])
+    except JournalgenError as error:
+        _usage(f"[{error.code}] {error.message(lang)}")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fiscal-period") from None
+    first = (day or start or dt.datetime.min).date()
+    last = (day or end or dt.datetime.max).date()
+    loaded = [item for item in read_closes(input_path)
+              if item.close is None or first <= item.close.business_date <= last]
+    if not loaded:
+        click.echo(translate("No daily close in {path} for {days}.", lang).format(
+            path=input_path, days=f"{first}..{last}"), err=True)
+        raise SystemExit(1)
+    results = list(build_closes(loaded, settings, [target], out_dir))
+    failed = [result for result in results if result.error]
+    for result in failed:
+        where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
+        click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
+    built = [result for result in results if not result.error]
+    send_failed = senders[target].load()(built, settings, out_dir, dry_run=dry_run, lang=lang,
+                                         echo=lambda text, err: click.echo(text, err=err)) if built else 0
+    summary = "Store-days: {sent} listed, {failed} failed." if dry_run else "Store-days: {sent} sent, {failed} failed."
+    click.echo(translate(summary, lang).format(sent=len(built) - send_failed, failed=len(failed) + send_failed))
+    raise SystemExit(1 if failed or send_failed else 0)
+
+
+class _AuthGroup(click.Group):
+    """`journalgen auth TARGET`: the login command each target registers under `journalgen.auth`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(point.name for point in entry_points(group=AUTHORIZERS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        point = next((point for point in entry_points(group=AUTHORIZERS) if point.name == name), None)
+        return point.load() if point else None
+
+
+@click.group(cls=_AuthGroup)
+def auth() -> None:
+    """Connect journalgen to a target's service (e.g. `journalgen auth freee`)."""

@@ -1,0 +1,238 @@
+"""Posting a store-day's bodies to freee exactly once, behind a record of what is already there.
+
+`post_store_day` takes the day's requests in order and a `PostedRecord` (what earlier runs
+posted). Under the record's lock for that day it skips what is recorded, settles what an earlier
+run may have posted without recording (a crash between the POST and the record): it lists the
+day's deals and transfers in freee and matches deals by `ref_number`, transfers by date, amount,
+口座 and description; then it posts the rest one by one, recording each created id at once. The
+first fault stops the day; what was posted before it stays recorded.
+
+`FilePostedRecord` keeps the record in a JSON file beside the day's outputs. The re-send ledger
+(issue 14) is meant to implement `PostedRecord` in its database instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from journalgen.errors import JournalgenError
+from journalgen_freee.client import FreeeClient, Json
+from journalgen_freee.faults import FreeeChangedAfterPostError
+
+Kind = Literal["deal", "transfer"]
+
+
+@dataclass(frozen=True)
+class StoreDay:
+    """One store's business day in one freee company."""
+
+    company_id: int
+    store: str
+    business_date: dt.date
+
+
+@dataclass(frozen=True)
+class Request:
+    """One body to POST: a deal (keyed by its ref_number) or a transfer (keyed by the identifier
+    that starts its description)."""
+
+    kind: Kind
+    key: str
+    body: Json
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the body's canonical JSON: tells a changed body from the one posted."""
+        text = json.dumps(self.body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def what(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A request that is in freee: its freee id, the digest of the body posted, and whether this
+    run created it (`created`) or found it there (`found`)."""
+
+    kind: Kind
+    key: str
+    freee_id: int
+    digest: str
+    how: Literal["created", "found"] = "created"
+
+
+class PostedRecord(Protocol):
+    """What is already in freee, per store-day: the seam the re-send ledger implements."""
+
+    def locked(self, day: StoreDay) -> AbstractContextManager[None]:
+        """Hold `day` against every other run until the block ends (across processes)."""
+
+    def posted(self, day: StoreDay) -> dict[str, Posted]:
+        """What is recorded as in freee for `day`, by request key."""
+
+    def record(self, day: StoreDay, posted: Posted) -> None:
+        """Record durably, before returning, that `posted` is in freee."""
+
+
+@dataclass
+class DayReport:
+    """What one store-day's posting did: created, found already in freee (settled), already
+    recorded, and the fault that stopped it (None when every request is in freee)."""
+
+    day: StoreDay
+    created: list[Posted] = field(default_factory=list)
+    found: list[Posted] = field(default_factory=list)
+    recorded: list[Posted] = field(default_factory=list)
+    error: JournalgenError | None = None
+
+
+def requests_of(document: Json) -> list[Request]:
+    """The requests of a `freee-deals.json` document, deals then transfers, in file order."""
+    deals = [Request("deal", body["ref_number"], body) for body in document.get("deals", [])]
+    transfers = [Request("transfer", _transfer_key(body), body) for body in document.get("transfers", [])]
+    return deals + transfers
+
+
+def _transfer_key(body: Json) -> str:
+    description = (body.get("to_walletables") or [{}])[0].get("description") or body.get("description") or ""
+    return description.split(" ", 1)[0]
+
+
+def pending(record: PostedRecord, day: StoreDay, requests: list[Request]) -> list[Request]:
+    """The requests not yet recorded as in freee (what `--dry-run` lists)."""
+    done = record.posted(day)
+    return [request for request in requests if request.key not in done]
+
+
+def post_store_day(client: FreeeClient, record: PostedRecord, day: StoreDay, requests: list[Request]) -> DayReport:
+    """Post what of `requests` is not in freee yet, in order, recording each; see the module doc."""
+    report = DayReport(day)
+    with record.locked(day):
+        done = record.posted(day)
+        try:
+            for request in requests:
+                earlier = done.get(request.key)
+                if earlier is not None and earlier.digest != request.digest:
+                    raise FreeeChangedAfterPostError(what=request.what, freee_id=earlier.freee_id)
+            report.recorded = [done[request.key] for request in requests if request.key in done]
+            todo = [request for request in requests if request.key not in done]
+            if not todo:
+                return report
+            in_freee = InFreee(client, day)
+            for request in todo:
+                found = in_freee.find(request)
+                if found is not None:
+                    posted = Posted(request.kind, request.key, found["id"], request.digest, "found")
+                    record.record(day, posted)
+                    report.found.append(posted)
+                    continue
+                posted = _post(client, in_freee, request)
+                record.record(day, posted)
+                (report.created if posted.how == "created" else report.found).append(posted)
+        except JournalgenError as error:
+            report.error = error
+    return report
+
+
+def _post(client: FreeeClient, in_freee: InFreee, request: Request) -> Posted:
+    marker: dict[str, Any] = {}
+
+    def settle() -> Json | None:
+        found = in_freee.find(request, fresh=True)
+        if found is not None:
+            marker["found"] = True
+        return found
+
+    if request.kind == "deal":
+        answer = client.create_deal(request.body, settle=settle)
+    else:
+        answer = client.create_transfer(request.body, request.what, settle=settle)
+    return Posted(request.kind, request.key, answer["id"], request.digest, "found" if marker else "created")
+
+
+class InFreee:
+    """The day's deals and transfers as freee lists them, fetched once and on demand."""
+
+    def __init__(self, client: FreeeClient, day: StoreDay):
+        self.client, self.day = client, day
+        self._deals: list[Json] | None = None
+        self._transfers: list[Json] | None = None
+
+    def find(self, request: Request, fresh: bool = False) -> Json | None:
+        """The deal with the request's ref_number, or the transfer with its date, amount, 口座 and
+        description, when freee holds one."""
+        if request.kind == "deal":
+            if self._deals is None or fresh:
+                self._deals = self.client.deals_on(self.day.company_id, self.day.business_date)
+            return next((deal for deal in self._deals if deal.get("ref_number") == request.key), None)
+        if self._transfers is None or fresh:
+            self._transfers = self.client.transfers_on(self.day.company_id, self.day.business_date)
+        wanted = transfer_signature(request.body)
+        return next((transfer for transfer in self._transfers if transfer_signature(transfer) == wanted), None)
+
+
+def transfer_signature(transfer: Json) -> tuple:
+    """What identifies a transfer in freee (it has no ref_number): date, the 口座 it leaves, and
+    each 口座 it reaches with amount and description. Reads a request body or a listed transfer."""
+    rows = transfer.get("to_walletables") or [{
+        "type": transfer.get("to_walletable_type"), "id": transfer.get("to_walletable_id"),
+        "amount": transfer.get("amount"), "description": transfer.get("description"),
+    }]
+    return (transfer.get("date"), transfer.get("from_walletable_type"), transfer.get("from_walletable_id"),
+            tuple((row.get("type"), row.get("id"), row.get("amount"), row.get("description") or "") for row in rows))
+
+
+class FilePostedRecord:
+    """The posted record as JSON beside the day's outputs, `OUT/<date>/<store>/.freee-posted-<company>.json`,
+    rewritten atomically on every record and guarded by an exclusive file lock."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+
+    def path(self, day: StoreDay) -> Path:
+        return self.out_dir / day.business_date.isoformat() / day.store / f".freee-posted-{day.company_id}.json"
+
+    @contextmanager
+    def locked(self, day: StoreDay) -> Iterator[None]:
+        lock = self.path(day).with_suffix(".lock")
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def posted(self, day: StoreDay) -> dict[str, Posted]:
+        try:
+            rows = json.loads(self.path(day).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        return {row["key"]: Posted(**row) for row in rows}
+
+    def record(self, day: StoreDay, posted: Posted) -> None:
+        rows = [asdict(row) for row in self.posted(day).values()] + [asdict(posted)]
+        path = self.path(day)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(rows, stream, ensure_ascii=False, indent=1)
+                stream.write("\n")
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

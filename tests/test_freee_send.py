@@ -1,0 +1,281 @@
+"""`journalgen send --target freee` and `journalgen auth freee` end to end, against the stateful
+fake freee: what a shop owner sees, what freee ends up holding, and that no secret leaks."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from fake_freee import FakeFreee, Fault
+from journalgen_freee.tokens import Secret, TokenPair, TokenStore
+from tenacity import wait_none
+
+from journalgen.cli import cli
+
+REPO = Path(__file__).parents[1]
+SAMPLE = REPO / "journalgen" / "sample"
+CLIENT_SECRET = "client-secret-5e8a77"
+DAY_10 = ["POS-20250110-0001-cash", "POS-20250110-0001-credit", "POS-20250110-0001-qr",
+          "POS-20250110-0001-out-34fd0b24", "POS-20250110-0001-shortage", "POS-20250110-0002-cash",
+          "POS-20250110-0002-qr"]
+"""The ref_numbers of the sample's 2025-01-10 deals (a cash movement's names its entry's key)."""
+
+
+@pytest.fixture
+def fake():
+    with FakeFreee() as server:
+        yield server
+
+
+@pytest.fixture
+def env(fake, tmp_path, monkeypatch):
+    """A shop owner's machine: config folder in tmp, freee app credentials, freee at the fake."""
+    variables = {"JOURNALGEN_FREEE_API_BASE": fake.url, "JOURNALGEN_FREEE_ACCOUNTS_BASE": fake.url,
+                 "XDG_CONFIG_HOME": str(tmp_path / "config"), "FREEE_CLIENT_ID": "client-1",
+                 "FREEE_CLIENT_SECRET": CLIENT_SECRET}
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("FREEE_ACCESS_TOKEN", raising=False)
+    monkeypatch.setattr("journalgen_freee.client.DEFAULT_WAIT", wait_none())
+    monkeypatch.chdir(tmp_path)
+    return variables
+
+
+@pytest.fixture
+def connected(fake, env) -> TokenStore:
+    store = TokenStore()
+    access, refresh = fake.issue_pair()
+    store.save(TokenPair(Secret(access), Secret(refresh)))
+    return store
+
+
+def send(*args: str):
+    result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(SAMPLE / "closes"),
+                                      "--config", str(SAMPLE / "settings.toml"), "--lang", "en", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_send_a_day_posts_each_body_once_and_a_second_run_posts_nothing(fake, connected):
+    first = send("--date", "2025-01-10")
+    assert first.exit_code == 0, first.output
+    assert fake.created() == DAY_10
+    assert fake.created("transfers") == ["POS-20250110-0001-in-4c8189a8 入金 釣銭補充"]
+    assert "✓ 2025-01-10 0001: 6 posted, 0 found already in freee, 0 sent before" in first.output
+    assert "Store-days: 2 sent, 0 failed." in first.output
+
+    again = send("--date", "2025-01-10")
+    assert again.exit_code == 0 and "0 posted, 0 found already in freee, 6 sent before" in again.output
+    assert fake.created() == DAY_10 and len(fake.transfers) == 1
+
+
+def test_dry_run_lists_the_requests_and_sends_nothing(fake, env):
+    result = send("--date", "2025-01-10", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "· 2025-01-10 0001: would post 6 of 6 requests" in result.output
+    assert "POST /api/1/deals  POS-20250110-0001-cash" in result.output
+    assert "POST /api/1/transfers  POS-20250110-0001-in-4c8189a8" in result.output
+    assert fake.requests == [] and "Store-days: 2 listed, 0 failed." in result.output
+
+
+def test_not_connected_says_to_run_auth(fake, env):
+    result = send("--date", "2025-01-10", "--lang", "ja")
+    assert result.exit_code == 1 and "journalgen auth freee" in result.output
+    assert "連携していません" in result.output and fake.requests == []
+
+
+def test_an_expired_token_is_renewed_during_send_and_the_rotated_pair_kept(fake, connected):
+    old = connected.load()
+    fake.access.discard(old.access.reveal())
+    result = send("--date", "2025-01-10")
+    assert result.exit_code == 0, result.output
+    assert fake.grants == ["refresh_token"] and fake.created() == DAY_10
+    assert connected.load().refresh.reveal() in fake.refresh  # the saved pair is the live one
+
+
+def test_rate_limits_are_waited_out_and_the_day_still_goes_through(fake, connected):
+    fake.faults += [Fault("/api/1/deals", 429, {"message": "Too Many Requests"}, {"Retry-After": "1"}),
+                    Fault("/api/1/deals", 429, {}),
+                    Fault("/api/1/deals", 403, {"message": "APIリクエスト数の上限を超えました"})]
+    result = send("--date", "2025-01-10")
+    assert result.exit_code == 0, result.output
+    assert fake.created() == DAY_10 and fake.faults == []
+
+
+def test_a_400_on_one_deal_fails_its_store_day_with_freees_words_and_the_others_go_on(fake, connected):
+    fake.reject["POS-20250110-0001-credit"] = ["取引先が見つかりません"]
+    result = send("--from", "2025-01-10", "--to", "2025-01-11")
+    assert result.exit_code == 1
+    assert "✗ 2025-01-10 0001: [FREEE_REJECTED] freee refused deal POS-20250110-0001-credit: 取引先が見つかりません" \
+        in result.output
+    assert "  1 posted, 0 found already in freee, 0 sent before" in result.output
+    assert "✓ 2025-01-10 0002" in result.output and "✓ 2025-01-11 0001" in result.output
+    assert "Store-days: 2 sent, 1 failed." in result.output
+    assert "POS-20250110-0001-qr" not in fake.created()  # the day stopped at its fault
+
+    del fake.reject["POS-20250110-0001-credit"]
+    retry = send("--date", "2025-01-10")
+    assert retry.exit_code == 0, retry.output
+    assert sorted(fake.created()) == sorted(set(fake.created())) and set(DAY_10) <= set(fake.created())
+
+
+def _send_process(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "journalgen", "send", "--target", "freee", "--input", str(SAMPLE / "closes"),
+         "--config", str(SAMPLE / "settings.toml"), "--lang", "en", *args],
+        cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_run_killed_after_a_post_before_recording_it_posts_nothing_twice_next_time(fake, connected, env, tmp_path):
+    started, killed = threading.Event(), []
+
+    def kill_on_first_create() -> None:
+        started.wait()
+        if not killed:
+            os.kill(process.pid, signal.SIGKILL)  # freee created the deal; the run dies before its record
+            killed.append(process.pid)
+
+    fake.on_create = kill_on_first_create
+    process = _send_process(env, tmp_path, "--date", "2025-01-10")
+    started.set()
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL and fake.created() == ["POS-20250110-0001-cash"]
+    fake.on_create = None
+
+    result = send("--date", "2025-01-10")
+    assert result.exit_code == 0, result.output
+    assert "✓ 2025-01-10 0001: 5 posted, 1 found already in freee, 0 sent before" in result.output
+    assert fake.created() == DAY_10
+
+
+def test_two_sends_at_once_post_each_body_once_and_renew_the_token_once(fake, connected, env, tmp_path):
+    fake.access.discard(connected.load().access.reveal())  # both runs start with an expired token
+    runs = [_send_process(env, tmp_path, "--from", "2025-01-10", "--to", "2025-01-14") for _ in range(2)]
+    outputs = [run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert len(fake.created()) == len(set(fake.created())) == 23
+    assert len(fake.transfers) == len(set(fake.created("transfers"))) == 2
+    assert fake.grants == ["refresh_token"]
+    posted = sum(int(line.split(": ", 1)[1].split(" posted")[0]) for out, _ in outputs for line in out.splitlines()
+                 if line.startswith("✓"))
+    assert posted == 25
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_auth_with_a_pasted_code_saves_the_pair_owner_only(fake, env):
+    fake.codes.add("code-4f1d")
+    result = CliRunner().invoke(cli, ["auth", "freee", "--no-browser", "--lang", "en"], input="code-4f1d\n")
+    assert result.exit_code == 0, result.output
+    url = next(line for line in result.output.splitlines() if line.startswith(fake.url))
+    query = parse_qs(urlsplit(url).query)
+    assert urlsplit(url).path == "/public_api/authorize"
+    assert query["client_id"] == ["client-1"] and query["prompt"] == ["select_company"]
+    assert query["redirect_uri"] == ["urn:ietf:wg:oauth:2.0:oob"] and query["response_type"] == ["code"]
+    store = TokenStore()
+    assert store.load().access.reveal() in fake.access
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert "readable by you only" in result.output
+
+
+def test_auth_catches_the_code_on_a_localhost_redirect(fake, env, tmp_path, monkeypatch):
+    redirect = f"http://127.0.0.1:{_free_port()}/callback"
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[targets.freee]\nredirect_uri = "{redirect}"\n', encoding="utf-8")
+    fake.codes.add("code-77aa")
+    answers = []
+
+    def browser(url: str) -> bool:  # the user allows access; freee sends the browser back
+        state = parse_qs(urlsplit(url).query)["state"][0]
+        thread = threading.Thread(target=lambda: answers.append(
+            httpx.get(redirect, params={"code": "code-77aa", "state": state})))
+        thread.start()
+        return True
+
+    monkeypatch.setattr("journalgen_freee.cli.webbrowser.open", browser)
+    result = CliRunner().invoke(cli, ["auth", "freee", "--config", str(settings), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert f"Waiting for freee to send the browser back to {redirect}" in result.output
+    assert TokenStore().load().access.reveal() in fake.access and answers[0].status_code == 200
+
+
+def test_auth_without_a_client_id_says_where_to_set_it(env, monkeypatch):
+    monkeypatch.delenv("FREEE_CLIENT_ID")
+    result = CliRunner().invoke(cli, ["auth", "freee", "--no-browser", "--lang", "ja"])
+    assert result.exit_code == 2 and "FREEE_CLIENT_ID" in result.output and "Client ID" in result.output
+
+
+def test_no_output_log_or_record_holds_a_token_or_the_client_secret(fake, env, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    fake.codes.add("code-9c0e")
+    outputs = [CliRunner().invoke(cli, ["auth", "freee", "--no-browser"], input="code-9c0e\n").output]
+    fake.access.clear()  # expired: send renews it
+    fake.faults.append(Fault("/api/1/deals", 503, {}))
+    fake.reject["POS-20250111-0001-cash"] = ["不正な値です"]
+    outputs.append(send("--from", "2025-01-10", "--to", "2025-01-12").output)
+    outputs.append(send("--date", "2025-01-11", "--lang", "ja").output)
+    fake.refresh.clear()
+    fake.access.clear()  # the refresh token is dead too: the user must connect again
+    outputs.append(send("--date", "2025-01-13").output)
+    assert "journalgen auth freee" in outputs[-1]
+
+    secrets = [bearer for _, _, bearer in fake.requests if bearer] + [CLIENT_SECRET, "code-9c0e"]
+    assert len(set(secrets)) >= 4
+    token_file = TokenStore().path
+    files = [path for path in tmp_path.rglob("*") if path.is_file() and path != token_file]
+    texts = outputs + [caplog.text] + [path.read_text(encoding="utf-8", errors="replace") for path in files]
+    assert any(".freee-posted-" in path.name for path in files)
+    for secret in set(secrets):
+        assert not any(secret in text for text in texts), secret
+
+
+def test_the_api_base_can_come_from_the_settings(fake, connected, env, tmp_path, monkeypatch):
+    monkeypatch.delenv("JOURNALGEN_FREEE_API_BASE")
+    text = (SAMPLE / "settings.toml").read_text(encoding="utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text(text.replace("[targets.freee]\n", f'[targets.freee]\napi_base = "{fake.url}"\n', 1),
+                        encoding="utf-8")
+    result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(SAMPLE / "closes"),
+                                      "--config", str(settings), "--date", "2025-01-14", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert fake.created() == ["POS-20250114-0001-cash-refund"]
+
+
+def test_send_to_a_target_without_a_sender_is_a_usage_error(env):
+    result = CliRunner().invoke(cli, ["send", "--target", "yayoi", "--input", str(SAMPLE / "closes"), "--lang", "en"])
+    assert result.exit_code == 2 and "No sender for target yayoi; targets that can send: freee" in result.output
+
+
+def test_a_day_outside_the_fiscal_period_is_refused_before_any_request(fake, connected):
+    case = REPO / "tests" / "cases" / "outside-fiscal-period" / "close.json"
+    result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(case),
+                                      "--config", str(SAMPLE / "settings.toml"), "--lang", "ja"])
+    assert result.exit_code == 1 and "当年会計期間外" in result.output
+    assert fake.requests == []
+
+
+def test_a_busy_redirect_port_is_a_message_not_a_traceback(fake, env, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        settings = tmp_path / "settings.toml"
+        settings.write_text(f'[targets.freee]\nredirect_uri = "http://127.0.0.1:{busy.getsockname()[1]}/cb"\n',
+                            encoding="utf-8")
+        result = CliRunner().invoke(cli, ["auth", "freee", "--config", str(settings), "--no-browser", "--lang", "en"])
+    assert result.exit_code == 1 and "[FREEE_AUTH]" in result.output and "cannot listen on" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
