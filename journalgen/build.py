@@ -7,6 +7,7 @@ store-day is reported and the others still build.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable
@@ -21,8 +22,10 @@ from journalgen.errors import (
     JournalgenError,
     OutputCollisionError,
     OutputNameError,
+    OutputWriteError,
     Problem,
     SettingsError,
+    os_problem,
     pydantic_problems,
 )
 from journalgen.inputs import LoadedClose
@@ -30,6 +33,7 @@ from journalgen.journal import Journal
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
+from journalgen.storeday import TEMPORARY_PREFIX, output_lock, switch
 from journalgen.target import Target
 
 
@@ -108,18 +112,21 @@ class StoreDayResult:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     error: JournalgenError | None = None
+    store_day: tuple[dt.date, str] | None = None
 
 
 def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
-    """Write every output into `directory`, all or nothing: each goes to a temporary file in the
-    same directory first, and only when all are written are they renamed into place."""
+    """Write every output into `directory`, each file as one step: written to a temporary file
+    in the same directory first, then renamed into place. For a file beside a store-day's build
+    (the review page); a build's own files switch together (`storeday.switch`)."""
     directory.mkdir(parents=True, exist_ok=True)
     umask = os.umask(0)
     os.umask(umask)
     staged: list[tuple[str, Path]] = []
     try:
         for file_name, data in outputs.items():
-            handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{file_name}.", suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=f"{TEMPORARY_PREFIX}{file_name}.",
+                                                 suffix=".tmp")
             staged.append((file_name, Path(temporary)))
             os.fchmod(handle, 0o666 & ~umask)  # as open() would create it, not mkstemp's owner-only 600
             with os.fdopen(handle, "wb") as stream:
@@ -137,42 +144,40 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
     return written
 
 
-def remove_stale(directory: Path, kept: Iterable[str]) -> list[Path]:
-    """Delete the files of every installed target in `directory` that are not in `kept`, so a
-    store-day's folder holds only what its latest build rendered: no part of a day once split
-    into `yayoi-import-1.csv` and `-2.csv`, no file rendered from an earlier close or for a
-    target this build did not run, nothing importable for a day this build refused. Files that
-    belong to no target (notes, the review page) are left alone."""
-    if not directory.is_dir():
-        return []
-    kept, targets, removed = set(kept), installed_targets().names(), []
-    for path in sorted(directory.iterdir()):
-        if path.is_file() and path.name not in kept and any(owned_by(t, path.name) for t in targets):
-            path.unlink()
-            removed.append(path)
-    return removed
-
-
 def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path
 ) -> list[StoreDayResult]:
-    """Build every loaded close into `out_dir/<date>/<store>/`; an input error or a refused
-    store-day becomes a failed result and the rest still build. A refused store-day keeps no
-    target file of an earlier build (see `remove_stale`)."""
-    results = []
-    for item in loaded:
-        result = StoreDayResult(source=item.source, close=item.close, error=item.error)
-        if item.close is not None:
-            day, store = item.close.store_day
-            directory = out_dir / day.isoformat() / store
-            outputs: dict[str, bytes] = {}
-            try:
-                if item.error is None:
-                    result.journal = journalize(item.close, settings, item.source)
-                    outputs = render(result.journal, settings, targets)
-                    result.written = write_atomically(directory, outputs)
-            except JournalgenError as error:
-                result.error = error
-            result.removed = remove_stale(directory, outputs if result.error is None else ())
-        results.append(result)
-    return results
+    """Build every loaded close into `out_dir/<date>/<store>/`, holding the output folder's lock.
+
+    Each store-day's folder switches as one step (`storeday.switch`). An input error, a refused
+    store-day or a file-system refusal becomes that store-day's failed result and the rest still
+    build; a store-day refused after an earlier build keeps none of that build's files. Raises
+    OutputBusyError when another run writes into `out_dir`."""
+    try:
+        with output_lock(out_dir):
+            return [_build_store_day(item, settings, targets, out_dir) for item in loaded]
+    except OSError as exc:  # the output folder itself cannot be made or locked
+        raise OutputWriteError(file=str(out_dir), problems=(os_problem(exc),)) from None
+
+
+def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path) -> StoreDayResult:
+    store_day = item.close.store_day if item.close is not None else item.store_day
+    result = StoreDayResult(source=item.source, close=item.close, error=item.error, store_day=store_day)
+    if store_day is None:
+        return result
+    day, store = store_day
+    directory = out_dir / day.isoformat() / store
+    outputs: dict[str, bytes] = {}
+    try:
+        if item.error is None and item.close is not None:
+            result.journal = journalize(item.close, settings, item.source)
+            outputs = render(result.journal, settings, targets)
+    except JournalgenError as error:
+        result.error, result.journal = error, None
+    try:
+        switched = switch(directory, outputs if result.error is None else {})
+    except OSError as exc:
+        result.error = result.error or OutputWriteError(file=str(directory), problems=(os_problem(exc),))
+        return result
+    result.written, result.removed = switched.written, switched.removed
+    return result

@@ -117,9 +117,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+MAX_STORE_CODE = 64
+"""The longest store code: it names a folder, which every file system takes at this length."""
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{kind}{n}" for kind in ("COM", "LPT") for n in range(10))})
+"""Names Windows gives to devices: a folder cannot have one, in any letter case."""
+
+
+def _not_a_device_name(code: str) -> str:
+    if code.upper() in WINDOWS_RESERVED:
+        raise _refused("store_code_reserved")
+    return code
+
+
 class Store(_Strict):
-    code: str = Field(
-        pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$", description="店舗コード: letters, digits, - and _"
+    code: Annotated[str, AfterValidator(_not_a_device_name)] = Field(
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$", max_length=MAX_STORE_CODE,
+        description="店舗コード: letters, digits, - and _ (it names the store's output folder)",
     )
     name: str = Field(min_length=1, description="店舗名")
 

@@ -7,6 +7,7 @@ ids translated by the babel catalog in `journalgen/locale/`.
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +204,8 @@ PYDANTIC_REASONS: dict[str, str] = {
     "payment_item_id_number": (
         "must be a string of digits in quotes: as a number, leading zeros would be lost"
     ),
+    "string_too_long": "must be at most {max_length} characters long",
+    "store_code_reserved": "is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-9, LPT0-9); no folder can have it",
     "model_type": "must be an object",
     "model_attributes_type": "must be an object",
     "tuple_type": "must be a list",
@@ -247,3 +250,71 @@ def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
         value = "(missing)" if error["type"] == "missing" else shown(error.get("input"))
         problems.append(Problem(_field_path(loc), value, reason, context))
     return tuple(problems)
+
+
+# --- file system and hostile input --------------------------------------------------------
+
+# The causes of the file-system refusals a user meets, as message ids; any other is shown with
+# the system's own words.
+OS_CAUSES: dict[int, str] = {
+    errno.ENAMETOOLONG: "the file name is too long for the file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "no such file or folder",
+    errno.EIO: "input/output error",
+    errno.ELOOP: "too many levels of symbolic links",
+}
+
+
+def os_problem(exc: OSError) -> Problem:
+    """An OSError as a problem line: its cause in the user's language, and the path it names."""
+    reason = OS_CAUSES.get(exc.errno or 0)
+    path = exc.filename if exc.filename is not None else ""
+    if reason is None:
+        return Problem(str(path), "", "{error}", {"error": exc.strerror or str(exc)})
+    return Problem(str(path), "", reason)
+
+
+class InputReadError(JournalgenError):
+    code = "INPUT_UNREADABLE"
+    template = "{file}: the file cannot be read"
+
+
+class OutputWriteError(JournalgenError):
+    code = "OUTPUT_NOT_WRITTEN"
+    template = "{file}: this store-day's files cannot be written; the folder keeps what it held before"
+
+
+class OutputBusyError(JournalgenError):
+    code = "OUTPUT_BUSY"
+    template = (
+        "{folder}: another journalgen run is writing into this folder (it holds {lock}); "
+        "run again when it has finished"
+    )
+
+
+class OutputFolderError(JournalgenError):
+    code = "OUTPUT_FOLDER"
+    template = "{folder}: --out must name a folder, and this is a file"
+
+
+class RepeatedTargetError(JournalgenError):
+    code = "REPEATED_TARGET"
+    template = "target {target} is asked for more than once; name each target once"
+
+
+class InputUtf16Error(InputEncodingError):
+    template = "{file}: the file is UTF-16; save it as UTF-8"
+
+
+class StoreCodeCaseError(JournalgenError):
+    code = "STORE_CODE_CASE"
+    template = (
+        "{file}: store codes {codes} differ only in upper and lower case; on Windows and macOS they "
+        "would share one folder, so give each store a code of its own"
+    )
