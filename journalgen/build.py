@@ -8,6 +8,7 @@ store-day is reported and the others still build.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -21,8 +22,10 @@ from journalgen.close import DailyClose
 from journalgen.errors import (
     JournalgenError,
     OutputCollisionError,
+    OutputFolderError,
     OutputNameError,
     OutputWriteError,
+    RepeatedTargetError,
     Problem,
     SettingsError,
     os_problem,
@@ -43,7 +46,7 @@ def target_options(target: Target, settings: Settings) -> Any:
     if target.options is None:
         return None
     try:
-        return target.options.model_validate(section)
+        return target.options.model_validate(section, context={"settings": settings})
     except ValidationError as exc:
         problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc))
         raise SettingsError(file=settings.file_name, problems=problems, locale_dir=target.locale_dir) from None
@@ -51,11 +54,15 @@ def target_options(target: Target, settings: Settings) -> Any:
 
 def check_targets(settings: Settings, names: Iterable[str]) -> None:
     """Refuse a run before it builds anything: UnknownTargetError for a name in `names` no
-    installed plugin registers, SettingsError for a `[targets.NAME]` section of no installed
+    installed plugin registers, RepeatedTargetError for a name given twice, SettingsError for a `[targets.NAME]` section of no installed
     target (a typo such as `[targets.fre]` would otherwise be ignored) or one its target refuses."""
     installed = installed_targets()
+    seen: set[str] = set()
     for name in names:
         installed.get(name)
+        if name in seen:
+            raise RepeatedTargetError(target=name)
+        seen.add(name)
     unknown = sorted(set(settings.targets) - set(installed.names()))
     if unknown:
         reason = "no installed target has this name; installed targets: {installed}"
@@ -64,6 +71,15 @@ def check_targets(settings: Settings, names: Iterable[str]) -> None:
         raise SettingsError(file=settings.file_name, problems=problems)
     for name in settings.targets:
         target_options(installed.get(name), settings)
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be one before anything is built: OutputFolderError
+    when `out_dir`, or the nearest part of it that exists, is not a folder."""
+    existing = next((path for path in (out_dir, *out_dir.parents) if path.exists()), None)
+    if existing is not None and not existing.is_dir():
+        cause = errno.ENOTDIR if existing != out_dir else errno.EEXIST
+        raise OutputFolderError(file=str(out_dir), problems=(os_problem(OSError(cause, "", str(existing))),))
 
 
 def owned_by(target: str, file_name: str) -> bool:
@@ -152,12 +168,13 @@ def build_closes(
     Each store-day's folder switches as one step (`storeday.switch`). An input error, a refused
     store-day or a file-system refusal becomes that store-day's failed result and the rest still
     build; a store-day refused after an earlier build keeps none of that build's files. Raises
-    OutputBusyError when another run writes into `out_dir`."""
+    OutputBusyError when another run writes into `out_dir`, OutputFolderError when it cannot be
+    made or locked."""
     try:
         with output_lock(out_dir):
             return [_build_store_day(item, settings, targets, out_dir) for item in loaded]
     except OSError as exc:  # the output folder itself cannot be made or locked
-        raise OutputWriteError(file=str(out_dir), problems=(os_problem(exc),)) from None
+        raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
 
 
 def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path) -> StoreDayResult:

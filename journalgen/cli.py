@@ -13,14 +13,15 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import StoreDayResult, build_closes, check_targets, render
+from journalgen.build import StoreDayResult, build_closes, check_output_folder, check_targets, render
 from journalgen.close import IsoDate
-from journalgen.errors import JournalgenError, SettingsError
+from journalgen.errors import JournalgenError, OutputFolderError, SettingsError, os_problem, shorter
 from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
+from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes, skipped_inputs
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.review import open_in_browser, write_review_page
+from journalgen.safe_text import escaped
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
 
@@ -88,7 +89,30 @@ input_option = click.option(
 out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
 
 
-@click.group()
+class _Guarded(click.Group):
+    """The command group, turning whatever a command did not catch into a message and an exit
+    code: no Python traceback ever reaches the user."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except JournalgenError as error:  # the output folder busy or unusable, …
+            click.echo(f"[{error.code}] {error.message(default_lang())}", err=True)
+            raise SystemExit(EXIT_FAILED) from None
+        except OSError as exc:
+            error = OutputFolderError(file=str(exc.filename or ""), problems=(os_problem(exc),))
+            click.echo(f"[{error.code}] {error.message(default_lang())}", err=True)
+            raise SystemExit(EXIT_FAILED) from None
+        except Exception as exc:  # a bug: say so plainly, without a traceback
+            click.echo(translate("journalgen stopped on an unexpected error ({kind}: {detail}); please report it "
+                                 "with the command you ran.", default_lang()).format(
+                kind=type(exc).__name__, detail=shorter(str(exc), default_lang())), err=True)
+            raise SystemExit(EXIT_FAILED) from None
+
+
+@click.group(cls=_Guarded)
 @click.version_option(package_name="journalgen")
 def cli() -> None:
     """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
@@ -114,11 +138,13 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
     targets = list(targets) or list(settings.build.targets)
     try:
         check_targets(settings, targets)
+        check_output_folder(out_dir)
     except JournalgenError as error:
         _fail_usage(error, lang)
     if start and end and end < start:
         raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     first, last = (day, day) if day else (start or dt.date.min, end or dt.date.max)
+    _report_skipped(input_path, lang)
     loaded = [item for item in read_closes(input_path) if item.close is None or first <= item.close.business_date <= last]
     if not loaded:
         days = str(day) if day else f"{start or ''}..{end or ''}"
@@ -156,11 +182,17 @@ def _report(result: StoreDayResult, lang: Lang) -> None:
 def _report_missing_days(start: dt.date, end: dt.date, present: set[dt.date], lang: Lang) -> None:
     """Name the days of a `--from/--to` range that have no close at all, so a re-send of a range
     does not silently skip a day the register never exported."""
-    day = start
-    while day <= end:
+    for offset in range((end - start).days + 1):  # no day after `end` is computed: --to 9999-12-31 ends
+        day = start + dt.timedelta(days=offset)
         if day not in present:
             click.echo(translate("· {date}: no daily close in the input", lang).format(date=day.isoformat()))
-        day += dt.timedelta(days=1)
+
+
+def _report_skipped(input_path: Path, lang: Lang) -> None:
+    """Name the entries of an input folder that are not read (sub-folders, other files, dangling links)."""
+    for skipped in skipped_inputs(input_path):
+        click.echo(translate("· {path}: not read: {reason}", lang).format(
+            path=escaped(str(skipped.path)), reason=translate(skipped.reason, lang)), err=True)
 
 
 @cli.command()
@@ -223,6 +255,7 @@ def validate(path, config, targets, fiscal_period, lang) -> None:
     except JournalgenError as error:
         _fail_usage(error, lang)
     failed = 0
+    _report_skipped(path, lang)
     for item in read_closes(path):
         error = item.error or _build_error(item, settings, targets)
         if error is None:

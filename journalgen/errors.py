@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from pydantic import ValidationError
 
 from journalgen.i18n import CORE_LOCALE_DIR, LANGS, Lang, translate
+from journalgen.safe_text import cut, escaped
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,15 @@ class Problem:
     def message(self, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str:
         """`field = value: reason` in `lang`; `field: reason` without a value, and the reason
         alone when no field is named."""
-        reason = translate(self.reason, lang, locale_dir).format(**self.reason_params)
-        if not self.field:
+        params = {key: escaped(value) if isinstance(value, str) else value for key, value in self.reason_params.items()}
+        reason = translate(self.reason, lang, locale_dir).format(**params)
+        field = shorter(self.field, lang)
+        if not field:
             return reason
         if not self.value:
-            return f"{self.field}: {reason}"
-        return translate("{field} = {value}: {reason}", lang).format(field=self.field, value=self.value, reason=reason)
+            return f"{field}: {reason}"
+        return translate("{field} = {value}: {reason}", lang).format(
+            field=field, value=shorter(self.value, lang), reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record with the message in both languages."""
@@ -75,7 +79,10 @@ class JournalgenError(Exception):
         template = translate(self.template, lang, self.locale_dir)
         if not self.file:  # a library caller's close that came from no file
             template = template.removeprefix("{file}: ")
-        head = template.format(file=self.file, **self.params)
+        params = {key: escaped(value) if isinstance(value, str) else value for key, value in self.params.items()}
+        if "value" in params:
+            params["value"] = shorter(self.params["value"], lang)
+        head = template.format(file=escaped(self.file), **params)
         lines = [head] + [f"  - {problem.message(lang, self.locale_dir)}" for problem in self.problems]
         return "\n".join(lines)
 
@@ -231,6 +238,17 @@ def shown(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return repr(value)
+    except RecursionError:
+        return "[…]"
+
+
+def shorter(text: str, lang: Lang) -> str:
+    """`text` as a message shows it: escaped (`safe_text`) and, past MAX_SHOWN characters, cut
+    with its length."""
+    kept, length = cut(text)
+    if length is None:
+        return kept
+    return translate("{text}… ({length} characters)", lang).format(text=kept, length=length)
 
 
 def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
@@ -262,6 +280,7 @@ OS_CAUSES: dict[int, str] = {
     errno.EPERM: "operation not permitted",
     errno.ENOTDIR: "a part of the path is a file, not a folder",
     errno.EISDIR: "it is a folder, not a file",
+    errno.EEXIST: "it already exists, and not as a folder",
     errno.ENOSPC: "no space left on the disk",
     errno.EDQUOT: "the disk quota is used up",
     errno.EROFS: "the file system is read-only",
@@ -300,7 +319,7 @@ class OutputBusyError(JournalgenError):
 
 class OutputFolderError(JournalgenError):
     code = "OUTPUT_FOLDER"
-    template = "{folder}: --out must name a folder, and this is a file"
+    template = "{file}: the output folder cannot be used; nothing was written"
 
 
 class RepeatedTargetError(JournalgenError):

@@ -109,8 +109,7 @@ def _scan(data: Any) -> list[Problem]:
             return [Problem(path, "", "nested more than {limit} levels deep: not a daily close",
                             {"limit": MAX_DEPTH})]
         if isinstance(node, str) and _SURROGATE.search(node):
-            problems.append(Problem(path, shown(node), "holds a lone surrogate escape (\\ud800 … \\udfff), "
-                                    "which is no character"))
+            problems.append(Problem(path, shown(node), "holds a lone surrogate (\\ud800-\\udfff): no character"))
         elif isinstance(node, list):
             stack.extend((f"{path}[{index}]", item, depth + 1) for index, item in reversed(list(enumerate(node))))
         elif isinstance(node, dict):
@@ -120,17 +119,13 @@ def _scan(data: Any) -> list[Problem]:
             for key, value in reversed(list(node.items())):
                 name = f"{path}.{key}" if path else key
                 if _SURROGATE.search(key):
-                    problems.append(Problem(name, "", "holds a lone surrogate escape (\\ud800 … \\udfff), "
-                                            "which is no character"))
+                    problems.append(Problem(name, "", "holds a lone surrogate (\\ud800-\\udfff): no character"))
                 stack.append((name, value, depth + 1))
     return problems
 
 
 def _json(text: str, source: str) -> Any:
     """`text` as JSON data, or InputSyntaxError / InvalidInputError for what no close can be."""
-    def refuse(reason: str, **params: object) -> InvalidInputError:
-        return InvalidInputError(file=source, problems=(Problem("", "", reason, params),))
-
     try:
         data = json.loads(text, object_pairs_hook=_object, parse_int=_int)
     except json.JSONDecodeError as exc:
@@ -140,10 +135,12 @@ def _json(text: str, source: str) -> Any:
             field=f"line {exc.lineno}, column {exc.colno}", value=near,
         ) from None
     except _NumberTooLong as exc:
-        raise refuse("a number has {digits} digits; no amount has more than {limit}",
-                     digits=len(exc.digits.lstrip("-")), limit=MAX_DIGITS) from None
+        problem = Problem("", "", "a number has {digits} digits; no amount has more than {limit}",
+                          {"digits": len(exc.digits.lstrip("-")), "limit": MAX_DIGITS})
+        raise InvalidInputError(file=source, problems=(problem,)) from None
     except RecursionError:
-        raise refuse("nested more than {limit} levels deep: not a daily close", limit=MAX_DEPTH) from None
+        problem = Problem("", "", "nested more than {limit} levels deep: not a daily close", {"limit": MAX_DEPTH})
+        raise InvalidInputError(file=source, problems=(problem,)) from None
     if problems := _scan(data):
         raise InvalidInputError(file=source, problems=tuple(problems))
     return data
@@ -229,6 +226,14 @@ def scan_input(path: Path) -> tuple[list[Path], list[Skipped]]:
         else:
             files.append(entry)
     return files, skipped
+
+
+def skipped_inputs(path: Path) -> list[Skipped]:
+    """The entries of input folder `path` that `read_closes` does not read (none for a file)."""
+    try:
+        return scan_input(path)[1]
+    except OSError:  # read_closes reports the folder itself as unreadable
+        return []
 
 
 def read_closes(path: Path) -> list[LoadedClose]:

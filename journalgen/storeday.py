@@ -27,6 +27,7 @@ at once.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -36,7 +37,6 @@ import secrets
 import shutil
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +62,7 @@ class Switched:
     removed: list[Path] = field(default_factory=list)
 
 
-@contextmanager
+@contextlib.contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
     """Hold `OUT/.journalgen.lock` for the block; OutputBusyError when another run holds it."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -78,13 +78,15 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 
 def manifest_names(folder: Path) -> set[str]:
-    """The files journalgen wrote in `folder`, by its manifest (none without one)."""
+    """The files journalgen wrote in `folder`, by its manifest: none without one, nor when it
+    is not journalgen's JSON (then no file is taken for journalgen's). Raises OSError when it
+    exists but cannot be read, since the switch must not go on without knowing."""
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((folder / MANIFEST).read_bytes().decode("utf-8"))
     except FileNotFoundError:
         return set()
-    except (OSError, ValueError):
-        return set()  # unreadable: treat every file as the user's rather than delete one
+    except ValueError:
+        return set()
     files = data.get("files") if isinstance(data, dict) else None
     return {name for name in files if isinstance(name, str) and "/" not in name} if isinstance(files, list) else set()
 
@@ -121,7 +123,8 @@ def switch(folder: Path, outputs: dict[str, bytes]) -> Switched:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _fsync_folder(folder.parent)
+    with contextlib.suppress(OSError):  # the switch is done; a parent that cannot sync is no failure of it
+        _fsync_folder(folder.parent)
     return Switched(written=[folder / name for name in outputs], removed=[folder / name for name in stale])
 
 
@@ -195,7 +198,11 @@ def _swap_in(staging: Path, folder: Path) -> None:
     except NotImplementedError:
         old = _sibling(folder, "old")
         os.rename(folder, old)
-        os.rename(staging, folder)
+        try:
+            os.rename(staging, folder)
+        except BaseException:
+            os.rename(old, folder)  # should this fail too, the next run's `recover` moves it back
+            raise
         staging = old
     shutil.rmtree(staging, ignore_errors=True)
 
