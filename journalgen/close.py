@@ -223,6 +223,26 @@ class DailyClose(_Strict):
             raise ValidationError.from_exception_data(type(self).__name__, late)
         return self
 
+    @model_validator(mode="after")
+    def _one_name_per_payment_item(self) -> DailyClose:
+        """One 支払科目 (a payment kind's item id) has one name in a day's sales: with two, the
+        line grouped by it (`sales_grouping = "payment_item"`) would take its name, and its key,
+        from whichever row came first. Reported at each row naming it differently."""
+        names: dict[tuple[PaymentKind, str], str] = {}
+        clashes = []
+        for index, sale in enumerate(self.sales):
+            if sale.payment_item is None:
+                continue
+            first = names.setdefault((sale.payment, sale.payment_item.id), sale.payment_item.name)
+            if sale.payment_item.name != first:
+                clashes.append(InitErrorDetails(
+                    type=_refused("payment_item_renamed", id=sale.payment_item.id, name=first),
+                    loc=("sales", index, "payment_item", "name"), input=sale.payment_item.name,
+                ))
+        if clashes:
+            raise ValidationError.from_exception_data(type(self).__name__, clashes)
+        return self
+
     @property
     def store_day(self) -> tuple[dt.date, str]:
         """The identity of a close: (business date, store code)."""

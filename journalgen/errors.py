@@ -213,6 +213,7 @@ PYDANTIC_REASONS: dict[str, str] = {
     ),
     "string_too_long": "must be at most {max_length} characters long",
     "store_code_reserved": "is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-9, LPT0-9); no folder can have it",
+    "payment_item_renamed": "支払科目 {id} is named {name} in an earlier row of sales: one 支払科目 has one name",
     "model_type": "must be an object",
     "model_attributes_type": "must be an object",
     "tuple_type": "must be a list",
