@@ -262,8 +262,9 @@ def pydantic_problems(exc: ValidationError) -> tuple[Problem, ...]:
         context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
         if "expected" in context:  # pydantic lists "'a', 'b' or 'c'" in English; list them alike in every language
             context["expected"] = context["expected"].replace(" or ", ", ")
-        if error["type"] == "value_error":  # a validator's own words: the message id to translate
-            reason, context = context["error"], {}
+        if error["type"] == "value_error":  # a validator's own words: the message id to translate,
+            # its braces (a template's `{{ … }}`) doubled so formatting the message shows them as they are
+            reason, context = context["error"].replace("{", "{{").replace("}", "}}"), {}
         elif reason is None:
             reason, context = "{error}", {"error": error["msg"]}
         value = "(missing)" if error["type"] == "missing" else shown(error.get("input"))
