@@ -76,7 +76,10 @@ def check_targets(settings: Settings, names: Iterable[str]) -> None:
 def check_output_folder(out_dir: Path) -> None:
     """Refuse an output folder that cannot be one before anything is built: OutputFolderError
     when `out_dir`, or the nearest part of it that exists, is not a folder."""
-    existing = next((path for path in (out_dir, *out_dir.parents) if path.exists()), None)
+    try:
+        existing = next((path for path in (out_dir, *out_dir.parents) if path.exists()), None)
+    except OSError as exc:  # a name too long, a loop of links …
+        raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
     if existing is not None and not existing.is_dir():
         cause = errno.ENOTDIR if existing != out_dir else errno.EEXIST
         raise OutputFolderError(file=str(out_dir), problems=(os_problem(OSError(cause, "", str(existing))),))

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from journalgen.build import StoreDayResult, build_closes, check_output_folder, check_targets, render
 from journalgen.close import IsoDate
-from journalgen.errors import JournalgenError, OutputFolderError, SettingsError, os_problem, shorter
+from journalgen.errors import FileAccessError, JournalgenError, SettingsError, os_problem, shorter
 from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes, skipped_inputs
 from journalgen.journalize import journalize
@@ -102,7 +102,7 @@ class _Guarded(click.Group):
             click.echo(f"[{error.code}] {error.message(default_lang())}", err=True)
             raise SystemExit(EXIT_FAILED) from None
         except OSError as exc:
-            error = OutputFolderError(file=str(exc.filename or ""), problems=(os_problem(exc),))
+            error = FileAccessError(file=str(exc.filename or ""), problems=(os_problem(exc),))
             click.echo(f"[{error.code}] {error.message(default_lang())}", err=True)
             raise SystemExit(EXIT_FAILED) from None
         except Exception as exc:  # a bug: say so plainly, without a traceback

@@ -339,3 +339,8 @@ class StoreCodeCaseError(JournalgenError):
         "{file}: store codes {codes} differ only in upper and lower case; on Windows and macOS they "
         "would share one folder, so give each store a code of its own"
     )
+
+
+class FileAccessError(JournalgenError):
+    code = "FILE_ACCESS"
+    template = "{file}: the file system refused journalgen"

@@ -240,9 +240,9 @@ def read_closes(path: Path) -> list[LoadedClose]:
     """Every close under `path`, in file order. Duplicates of one store-day become errors, and
     so do store codes that differ only in letter case (`abc`, `ABC`): on a case-insensitive file
     system (Windows, macOS) they would share one folder."""
-    if not path.exists():
-        return [LoadedClose(str(path), error=InputNotFoundError(file=str(path)))]
     try:
+        if not path.exists():
+            return [LoadedClose(str(path), error=InputNotFoundError(file=str(path)))]
         files = scan_input(path)[0]
     except OSError as exc:
         return [LoadedClose(str(path), error=InputReadError(file=str(path), problems=(os_problem(exc),)))]

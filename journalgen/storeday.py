@@ -88,7 +88,10 @@ def manifest_names(folder: Path) -> set[str]:
     except ValueError:
         return set()
     files = data.get("files") if isinstance(data, dict) else None
-    return {name for name in files if isinstance(name, str) and "/" not in name} if isinstance(files, list) else set()
+    if not isinstance(files, list):
+        return set()
+    return {name for name in files if isinstance(name, str) and name not in ("", ".", "..")
+            and os.path.basename(name) == name and (os.altsep is None or os.altsep not in name)}
 
 
 def _manifest(names: Iterator[str] | list[str]) -> bytes:
@@ -180,6 +183,8 @@ def _carry(folder: Path, staging: Path, skip: set[str]) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # Windows opens no folder as a file; NTFS journals its renames itself
+        return
     handle = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(handle)
@@ -212,7 +217,7 @@ def _renameat2():
     """libc's `renameat2`, or None where the C library has none."""
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no such function, or no C library to open (Windows)
         return None
     function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     return function
