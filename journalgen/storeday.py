@@ -36,7 +36,7 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +83,7 @@ def manifest_names(folder: Path) -> set[str]:
     exists but cannot be read, since the switch must not go on without knowing."""
     try:
         data = json.loads((folder / MANIFEST).read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        return set()
-    except ValueError:
+    except (FileNotFoundError, ValueError):  # no manifest, or none of journalgen's
         return set()
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):
@@ -94,7 +92,7 @@ def manifest_names(folder: Path) -> set[str]:
             and os.path.basename(name) == name and (os.altsep is None or os.altsep not in name)}
 
 
-def _manifest(names: Iterator[str] | list[str]) -> bytes:
+def _manifest(names: Iterable[str]) -> bytes:
     return (json.dumps({"written_by": "journalgen", "files": sorted(names)}, indent=2) + "\n").encode("utf-8")
 
 
@@ -120,7 +118,7 @@ def switch(folder: Path, outputs: dict[str, bytes]) -> Switched:
         if folder.is_dir():
             _carry(folder, staging, skip=previous | set(outputs) | {MANIFEST})
         if outputs:
-            _write(staging / MANIFEST, _manifest(list(outputs)))
+            _write(staging / MANIFEST, _manifest(outputs))
         _fsync_folder(staging)
         _swap_in(staging, folder)
     except BaseException:

@@ -125,6 +125,13 @@ def test_hostile_json_is_a_journalgen_error(text):
         parse_close(text)
 
 
+def test_a_lone_surrogate_escape_is_refused_and_shown_escaped_not_raw(tmp_path):
+    text = json.dumps(close(), ensure_ascii=False).replace("店舗0001", "\\ud800")
+    result = run("validate", write(tmp_path, "a.json", text), "--lang", "en")
+    assert_clean(result)
+    assert result.exit_code == 1 and "store.name" in result.stderr and "\\ud800" in result.stderr
+
+
 def test_bytes_that_are_not_utf8_are_an_encoding_error_and_a_bom_is_accepted_alike():
     text = json.dumps(close(), ensure_ascii=False)
     with pytest.raises(InputEncodingError):
@@ -228,6 +235,20 @@ def test_a_close_refused_at_validation_takes_back_the_earlier_build_and_says_so(
     assert "removed files of an earlier build of this store-day: journal.json, journal.csv" in result.stderr \
         or "journal.csv, journal.json" in result.stderr
     assert visible(out / "2025-01-10" / "0001") == []
+
+
+def test_what_a_killed_run_left_is_removed_by_the_next_run_and_never_taken_for_output(tmp_path):
+    out = tmp_path / "out"
+    day = out / "2025-01-10" / "0001"
+    write(day.parent / ".0001.journalgen-new-0123456789ab", "journal.json", "half a build")
+    write(day, ".journalgen-tmp-review.html.x1y2.tmp", "half a page")
+
+    result = run("build", "--input", write(tmp_path, "a.json", close()), "--out", out, "--target", "journal")
+
+    assert result.exit_code == 0
+    assert sorted(p.name for p in day.parent.iterdir()) == ["0001"]
+    assert sorted(p.name for p in day.iterdir()) == [MANIFEST, "journal.csv", "journal.json"]
+    assert b"half" not in (day / "journal.json").read_bytes()
 
 
 def test_a_second_run_into_a_busy_output_folder_stops_and_touches_nothing(tmp_path):
