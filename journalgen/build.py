@@ -7,6 +7,9 @@ store-day is reported and the others still build.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -20,9 +23,13 @@ from journalgen.close import DailyClose
 from journalgen.errors import (
     JournalgenError,
     OutputCollisionError,
+    OutputFolderError,
     OutputNameError,
+    OutputWriteError,
+    RepeatedTargetError,
     Problem,
     SettingsError,
+    os_problem,
     pydantic_problems,
 )
 from journalgen.inputs import LoadedClose
@@ -30,6 +37,7 @@ from journalgen.journal import Journal
 from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
+from journalgen.storeday import TEMPORARY_PREFIX, output_lock, switch
 from journalgen.target import Skip, Target
 
 
@@ -39,7 +47,7 @@ def target_options(target: Target, settings: Settings) -> Any:
     if target.options is None:
         return None
     try:
-        return target.options.model_validate(section)
+        return target.options.model_validate(section, context={"settings": settings})
     except ValidationError as exc:
         problems = tuple(replace(p, field=f"targets.{target.name}.{p.field}") for p in pydantic_problems(exc, target.options))
         raise SettingsError(file=settings.file_name, problems=problems, locale_dir=target.locale_dir) from None
@@ -47,11 +55,15 @@ def target_options(target: Target, settings: Settings) -> Any:
 
 def check_targets(settings: Settings, names: Iterable[str]) -> None:
     """Refuse a run before it builds anything: UnknownTargetError for a name in `names` no
-    installed plugin registers, SettingsError for a `[targets.NAME]` section of no installed
+    installed plugin registers, RepeatedTargetError for a name given twice, SettingsError for a `[targets.NAME]` section of no installed
     target (a typo such as `[targets.fre]` would otherwise be ignored) or one its target refuses."""
     installed = installed_targets()
+    seen: set[str] = set()
     for name in names:
         installed.get(name)
+        if name in seen:
+            raise RepeatedTargetError(target=name)
+        seen.add(name)
     unknown = sorted(set(settings.targets) - set(installed.names()))
     if unknown:
         reason = "no installed target has this name; installed targets: {installed}"
@@ -60,6 +72,18 @@ def check_targets(settings: Settings, names: Iterable[str]) -> None:
         raise SettingsError(file=settings.file_name, problems=problems)
     for name in settings.targets:
         target_options(installed.get(name), settings)
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be one before anything is built: OutputFolderError
+    when `out_dir`, or the nearest part of it that exists, is not a folder."""
+    try:
+        existing = next((path for path in (out_dir, *out_dir.parents) if path.exists()), None)
+    except OSError as exc:  # a name too long, a loop of links …
+        raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
+    if existing is not None and not existing.is_dir():
+        cause = errno.ENOTDIR if existing != out_dir else errno.EEXIST
+        raise OutputFolderError(file=str(out_dir), problems=(os_problem(OSError(cause, "", str(existing))),))
 
 
 def owned_by(target: str, file_name: str) -> bool:
@@ -117,18 +141,21 @@ class StoreDayResult:
     error: JournalgenError | None = None
     skipped: dict[str, Skip] = field(default_factory=dict)
     """Targets that left this store-day out, with why (not linked, outside the link window)."""
+    store_day: tuple[dt.date, str] | None = None
 
 
 def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
-    """Write every output into `directory`, all or nothing: each goes to a temporary file in the
-    same directory first, and only when all are written are they renamed into place."""
+    """Write every output into `directory`, each file as one step: written to a temporary file
+    in the same directory first, then renamed into place. For a file beside a store-day's build
+    (the review page); a build's own files switch together (`storeday.switch`)."""
     directory.mkdir(parents=True, exist_ok=True)
     umask = os.umask(0)
     os.umask(umask)
     staged: list[tuple[str, Path]] = []
     try:
         for file_name, data in outputs.items():
-            handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{file_name}.", suffix=".tmp")
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=f"{TEMPORARY_PREFIX}{file_name}.",
+                                                 suffix=".tmp")
             staged.append((file_name, Path(temporary)))
             os.fchmod(handle, 0o666 & ~umask)  # as open() would create it, not mkstemp's owner-only 600
             with os.fdopen(handle, "wb") as stream:
@@ -146,44 +173,49 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
     return written
 
 
-def remove_stale(directory: Path, kept: Iterable[str]) -> list[Path]:
-    """Delete the files of every installed target in `directory` that are not in `kept`, so a
-    store-day's folder holds only what its latest build rendered: no part of a day once split
-    into `yayoi-import-1.csv` and `-2.csv`, no file rendered from an earlier close or for a
-    target this build did not run, nothing importable for a day this build refused. Files that
-    belong to no target (notes, the review page) are left alone."""
-    if not directory.is_dir():
-        return []
-    kept, targets, removed = set(kept), installed_targets().names(), []
-    for path in sorted(directory.iterdir()):
-        if path.is_file() and path.name not in kept and any(owned_by(t, path.name) for t in targets):
-            path.unlink()
-            removed.append(path)
-    return removed
-
-
 def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path,
     check: Callable[[Journal], None] | None = None,
 ) -> Iterator[StoreDayResult]:
-    """Build every loaded close into `out_dir/<date>/<store>/`, yielding each store-day's result
-    as soon as it is written; an input error or a refused store-day becomes a failed result and
-    the rest still build. `check` may refuse a journal (raise a JournalgenError) before anything
-    is rendered. A refused store-day keeps no target file of an earlier build (see `remove_stale`)."""
-    for item in loaded:
-        result = StoreDayResult(source=item.source, close=item.close, error=item.error)
-        if item.close is not None:
-            day, store = item.close.store_day
-            directory = out_dir / day.isoformat() / store
-            outputs: dict[str, bytes] = {}
-            try:
-                if item.error is None:
-                    result.journal = journalize(item.close, settings, item.source)
-                    if check is not None:
-                        check(result.journal)
-                    outputs = render(result.journal, settings, targets, result.skipped)
-                    result.written = write_atomically(directory, outputs)
-            except JournalgenError as error:
-                result.error = error
-            result.removed = remove_stale(directory, outputs if result.error is None else ())
-        yield result
+    """Build every loaded close into `out_dir/<date>/<store>/`, holding the output folder's lock,
+    and yield each store-day's result as soon as its folder has switched.
+
+    Each store-day's folder switches as one step (`storeday.switch`). An input error, a refused
+    store-day or a file-system refusal becomes that store-day's failed result and the rest still
+    build; a store-day refused after an earlier build keeps none of that build's files. `check`
+    may refuse a journal (raise a JournalgenError) before anything is rendered. Raises
+    OutputBusyError when another run writes into `out_dir`, OutputFolderError when it cannot be
+    made or locked."""
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(output_lock(out_dir))
+        except OSError as exc:  # the output folder itself cannot be made or locked
+            raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
+        for item in loaded:
+            yield _build_store_day(item, settings, targets, out_dir, check)
+
+
+def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path,
+                     check: Callable[[Journal], None] | None) -> StoreDayResult:
+    store_day = item.close.store_day if item.close is not None else item.store_day
+    result = StoreDayResult(source=item.source, close=item.close, error=item.error, store_day=store_day)
+    if store_day is None:
+        return result
+    day, store = store_day
+    directory = out_dir / day.isoformat() / store
+    outputs: dict[str, bytes] = {}
+    try:
+        if item.error is None and item.close is not None:
+            result.journal = journalize(item.close, settings, item.source)
+            if check is not None:
+                check(result.journal)
+            outputs = render(result.journal, settings, targets, result.skipped)
+    except JournalgenError as error:
+        result.error = error
+    try:
+        switched = switch(directory, outputs if result.error is None else {})
+    except OSError as exc:
+        result.error = result.error or OutputWriteError(file=str(directory), problems=(os_problem(exc),))
+        return result
+    result.written, result.removed = switched.written, switched.removed
+    return result

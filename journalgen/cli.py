@@ -14,18 +14,19 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import build_closes, check_targets, render
+from journalgen.build import build_closes, check_output_folder, check_targets, render
 from journalgen.cli_i18n import Group, context_lang
 from journalgen.close import IsoDate
 from journalgen.console import Console, can_encode, echo, is_terminal, tolerate_unencodable
-from journalgen.errors import JournalgenError, SettingsError
+from journalgen.errors import FileAccessError, JournalgenError, SettingsError, os_problem, shorter
 from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
+from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes, skipped_inputs
 from journalgen.journal import Journal
 from journalgen.journalize import journalize
 from journalgen.mapping_cli import mapping
 from journalgen.plugins import installed_targets
 from journalgen.review import open_in_browser, review_closes, write_index
+from journalgen.safe_text import escaped
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
 from journalgen.summary import DayOutcome, RunSummary, days_without_close, format_ranges, stores_missing
@@ -147,7 +148,31 @@ verbose_option = click.option("-v", "--verbose", is_flag=True,
                               help="Also print notes, each store-day's input file and the settings used.")
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(Group):
+    """The command group, turning whatever a command did not catch into a message and an exit
+    code: no Python traceback ever reaches the user."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except JournalgenError as error:  # the output folder busy or unusable, …
+            echo(f"[{error.code}] {error.message(context_lang(ctx))}", err=True)
+            raise SystemExit(EXIT_FAILED) from None
+        except OSError as exc:
+            error = FileAccessError(file=str(exc.filename or ""), problems=(os_problem(exc),))
+            echo(f"[{error.code}] {error.message(context_lang(ctx))}", err=True)
+            raise SystemExit(EXIT_FAILED) from None
+        except Exception as exc:  # a bug: say so plainly, without a traceback
+            lang = context_lang(ctx)
+            echo(translate("journalgen stopped on an unexpected error ({kind}: {detail}); please report it "
+                           "with the command you ran.", lang).format(
+                kind=type(exc).__name__, detail=shorter(str(exc), lang)), err=True)
+            raise SystemExit(EXIT_FAILED) from None
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="journalgen", help="Show the version and exit.")
 def cli() -> None:
     """journalgen: a register's daily close (閉局) → journals for freee, 弥生 and more."""
@@ -187,6 +212,7 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
     targets = list(targets) or list(settings.build.targets)
     try:
         check_targets(settings, targets)
+        check_output_folder(out_dir)
     except JournalgenError as error:
         _fail_usage(error, lang)
     if sample_run:
@@ -194,6 +220,7 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
         console.line(translate("Building the shipped sample data ({path}).", lang).format(path=input_path))
     else:
         input_path = _require_input(input_path, lang)
+    _report_skipped(input_path, lang)
     console.line(translate("Settings: {settings}; targets: {targets}", lang).format(
         settings=settings.file_name or translate("(defaults)", lang), targets=", ".join(targets)), verbose=True)
     first, last = (day, day) if day else (start, end)
@@ -308,6 +335,13 @@ def _print_json(summary: RunSummary, lang: Lang) -> None:
     click.echo(text if can_encode(stream, text) else json.dumps(summary.to_dict(lang), indent=2), file=stream)
 
 
+def _report_skipped(input_path: Path, lang: Lang) -> None:
+    """Name the entries of an input folder that are not read (sub-folders, other files, dangling links)."""
+    for skipped in skipped_inputs(input_path):
+        echo(translate("· {path}: not read: {reason}", lang).format(
+            path=escaped(str(skipped.path)), reason=translate(skipped.reason, lang)), err=True)
+
+
 @cli.command()
 @click.option("--date", "day", type=DATE, help="The business day to review.")
 @click.option("--from", "start", type=DATE, help="First business day of a range (writes OUT/index.html too).")
@@ -390,6 +424,7 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
     if not path.exists():
         raise click.BadParameter(translate("{path}: no such file or directory", lang).format(path=path),
                                  param_hint="'PATH'")
+    _report_skipped(path, lang)
     loaded = read_closes(path)
     console.start_progress(len(loaded))
     outcomes = []

@@ -120,9 +120,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+MAX_STORE_CODE = 64
+"""The longest store code: it names a folder, which every file system takes at this length."""
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{kind}{n}" for kind in ("COM", "LPT") for n in range(10))})
+"""Names Windows gives to devices: a folder cannot have one, in any letter case."""
+
+
+def _not_a_device_name(code: str) -> str:
+    if code.upper() in WINDOWS_RESERVED:
+        raise _refused("store_code_reserved")
+    return code
+
+
 class Store(_Strict):
-    code: str = Field(
-        pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$", description="店舗コード: letters, digits, - and _"
+    code: Annotated[str, AfterValidator(_not_a_device_name)] = Field(
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$", max_length=MAX_STORE_CODE,
+        description="店舗コード: letters, digits, - and _ (it names the store's output folder)",
     )
     name: str = Field(min_length=1, description="店舗名")
 
@@ -454,6 +467,26 @@ class DailyClose(_Strict):
         ]
         if late:
             raise ValidationError.from_exception_data(type(self).__name__, late)
+        return self
+
+    @model_validator(mode="after")
+    def _one_name_per_payment_item(self) -> DailyClose:
+        """One 支払科目 (a payment kind's item id) has one name in a day's sales: with two, the
+        line grouped by it (`sales_grouping = "payment_item"`) would take its name, and its key,
+        from whichever row came first. Reported at each row naming it differently."""
+        names: dict[tuple[PaymentKind, str], str] = {}
+        clashes = []
+        for index, sale in enumerate(self.sales):
+            if sale.payment_item is None:
+                continue
+            first = names.setdefault((sale.payment, sale.payment_item.id), sale.payment_item.name)
+            if sale.payment_item.name != first:
+                clashes.append(InitErrorDetails(
+                    type=_refused("payment_item_renamed", id=sale.payment_item.id, name=first),
+                    loc=("sales", index, "payment_item", "name"), input=sale.payment_item.name,
+                ))
+        if clashes:
+            raise ValidationError.from_exception_data(type(self).__name__, clashes)
         return self
 
     @property

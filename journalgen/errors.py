@@ -8,6 +8,7 @@ ids translated by the babel catalog in `journalgen/locale/`.
 from __future__ import annotations
 
 import difflib
+import errno
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from journalgen.i18n import CORE_LOCALE_DIR, LANGS, Lang, translate
+from journalgen.safe_text import cut, escaped
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,15 @@ class Problem:
     def message(self, lang: Lang, locale_dir: Path = CORE_LOCALE_DIR) -> str:
         """`field = value: reason` in `lang`; `field: reason` without a value, and the reason
         alone when no field is named."""
-        reason = translate(self.reason, lang, locale_dir).format(**self.reason_params)
-        if not self.field:
+        params = {key: escaped(value) if isinstance(value, str) else value for key, value in self.reason_params.items()}
+        reason = translate(self.reason, lang, locale_dir).format(**params)
+        field = shorter(self.field, lang)
+        if not field:
             return reason
         if not self.value:
-            return f"{self.field}: {reason}"
-        return translate("{field} = {value}: {reason}", lang).format(field=self.field, value=self.value, reason=reason)
+            return f"{field}: {reason}"
+        return translate("{field} = {value}: {reason}", lang).format(
+            field=field, value=shorter(self.value, lang), reason=reason)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record with the message in both languages."""
@@ -78,7 +83,10 @@ class JournalgenError(Exception):
         template = translate(self.template, lang, self.locale_dir)
         if not self.file:  # a library caller's close that came from no file
             template = template.removeprefix("{file}: ")
-        head = template.format(file=self.file, **self.params)
+        params = {key: escaped(value) if isinstance(value, str) else value for key, value in self.params.items()}
+        if "value" in params:
+            params["value"] = shorter(self.params["value"], lang)
+        head = template.format(file=escaped(self.file), **params)
         lines = [head] + [f"  - {problem.message(lang, self.locale_dir)}" for problem in self.problems]
         return "\n".join(lines)
 
@@ -209,6 +217,9 @@ PYDANTIC_REASONS: dict[str, str] = {
     "payment_item_id_number": (
         "must be a string of digits in quotes: as a number, leading zeros would be lost"
     ),
+    "string_too_long": "must be at most {max_length} characters long",
+    "store_code_reserved": "is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-9, LPT0-9); no folder can have it",
+    "payment_item_renamed": "支払科目 {id} is named {name} in an earlier row of sales: one 支払科目 has one name",
     "model_type": "must be an object",
     "model_attributes_type": "must be an object",
     "tuple_type": "must be a list",
@@ -251,6 +262,17 @@ def shown(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
         return repr(value)
+    except RecursionError:
+        return "[…]"
+
+
+def shorter(text: str, lang: Lang) -> str:
+    """`text` as a message shows it: escaped (`safe_text`) and, past MAX_SHOWN characters, cut
+    with its length."""
+    kept, length = cut(text)
+    if length is None:
+        return kept
+    return translate("{text}… ({length} characters)", lang).format(text=kept, length=length)
 
 
 def _members(annotation: Any) -> list[Any]:
@@ -304,10 +326,85 @@ def pydantic_problems(exc: ValidationError, model: type[BaseModel] | None = None
             allowed = [info.alias or name for name, info in owner.model_fields.items()]
             if suggestion := _close_to(loc[-1], allowed):
                 reason, context = PYDANTIC_REASONS["extra_forbidden_close"], {"suggestion": suggestion}
-        if error["type"] == "value_error":  # a validator's own words: the message id to translate
-            reason, context = context["error"], {}
+        if error["type"] == "value_error":  # a validator's own words: the message id to translate,
+            # its braces (a template's `{{ … }}`) doubled so formatting the message shows them as they are
+            reason, context = context["error"].replace("{", "{{").replace("}", "}}"), {}
         elif reason is None:
             reason, context = "{error}", {"error": error["msg"]}
         value = "(missing)" if error["type"] == "missing" else shown(error.get("input"))
         problems.append(Problem(_field_path(loc), value, reason, context))
     return tuple(problems)
+
+
+# --- file system and hostile input --------------------------------------------------------
+
+# The causes of the file-system refusals a user meets, as message ids; any other is shown with
+# the system's own words.
+OS_CAUSES: dict[int, str] = {
+    errno.ENAMETOOLONG: "the file name is too long for the file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.EEXIST: "it already exists, and not as a folder",
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOENT: "no such file or folder",
+    errno.EIO: "input/output error",
+    errno.ELOOP: "too many levels of symbolic links",
+}
+
+
+def os_problem(exc: OSError) -> Problem:
+    """An OSError as a problem line: its cause in the user's language, and the path it names."""
+    reason = OS_CAUSES.get(exc.errno or 0)
+    path = exc.filename if exc.filename is not None else ""
+    if reason is None:
+        return Problem(str(path), "", "{error}", {"error": exc.strerror or str(exc)})
+    return Problem(str(path), "", reason)
+
+
+class InputReadError(JournalgenError):
+    code = "INPUT_UNREADABLE"
+    template = "{file}: the file cannot be read"
+
+
+class OutputWriteError(JournalgenError):
+    code = "OUTPUT_NOT_WRITTEN"
+    template = "{file}: this store-day's files cannot be written; the folder keeps what it held before"
+
+
+class OutputBusyError(JournalgenError):
+    code = "OUTPUT_BUSY"
+    template = (
+        "{folder}: another journalgen run is writing into this folder (it holds {lock}); "
+        "run again when it has finished"
+    )
+
+
+class OutputFolderError(JournalgenError):
+    code = "OUTPUT_FOLDER"
+    template = "{file}: the output folder cannot be used; nothing was written"
+
+
+class RepeatedTargetError(JournalgenError):
+    code = "REPEATED_TARGET"
+    template = "target {target} is asked for more than once; name each target once"
+
+
+class InputUtf16Error(InputEncodingError):
+    template = "{file}: the file is UTF-16; save it as UTF-8"
+
+
+class StoreCodeCaseError(JournalgenError):
+    code = "STORE_CODE_CASE"
+    template = (
+        "{file}: store codes {codes} differ only in upper and lower case; on Windows and macOS they "
+        "would share one folder, so give each store a code of its own"
+    )
+
+
+class FileAccessError(JournalgenError):
+    code = "FILE_ACCESS"
+    template = "{file}: the file system refused journalgen"

@@ -1,7 +1,8 @@
 """The built-in neutral target `journal`: the journal itself, as JSON and as a 仕訳帳 CSV.
 
 Every other target is compared against this one. It registers through the `journalgen`
-entry-point group like any plugin. The CSV is UTF-8 with a BOM and CRLF so Excel opens it.
+entry-point group like any plugin. The CSV is UTF-8 with a BOM and CRLF so Excel opens it, and
+a text cell that Excel would run as a formula is neutralised (see `neutralised`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,18 @@ def render_json(journal: Journal) -> bytes:
     return (json.dumps(journal_document(journal), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell Excel would read as a formula starts (OWASP, CSV injection)."""
+
+
+def neutralised(cell: object) -> object:
+    """A text cell that starts like a formula, prefixed with `'` so Excel shows it as text (as
+    OWASP recommends); numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def _side_cells(line: Line | None, settings: Settings) -> list[object]:
     if line is None:
         return [""] * 6
@@ -59,18 +72,18 @@ def _side_cells(line: Line | None, settings: Settings) -> list[object]:
 
 def render_csv(journal: Journal, settings: Settings) -> bytes:
     """`journal.csv`: one row per debit/credit pair of each entry, as a 仕訳帳 reads (種類 in
-    Japanese, like the headers)."""
+    Japanese, like the headers); text cells are `neutralised`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for entry in journal.entries:
         for debit, credit in entry.pairs():
             description = (debit or credit).description
-            writer.writerow([
+            writer.writerow([neutralised(cell) for cell in (
                 journal.business_date.isoformat(), entry.key, translate(entry.kind.value, "ja"),
                 *_side_cells(debit, settings), *_side_cells(credit, settings),
                 description, " ".join(entry.sources),
-            ])
+            )])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from journalgen.build import build_closes, check_targets
+from journalgen.cli_i18n import Command, Group
 from journalgen.errors import JournalgenError
 from journalgen.i18n import default_lang, translate
 from journalgen.inputs import read_closes
@@ -30,7 +31,7 @@ def _usage(message: str) -> None:
     raise SystemExit(2)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--target", required=True, help="Where to send: a target with a sender (freee).")
 @click.option("--date", "day", type=DAY, help="Send this business day.")
 @click.option("--from", "start", type=DAY, help="First business day of a range.")
@@ -38,10 +39,11 @@ def _usage(message: str) -> None:
 @click.option("--input", "input_path", type=click.Path(path_type=Path), required=True,
               help="A close (.json), a directory of them, or JSON Lines (.jsonl).")
 @click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              help="Folder the files are written to, as OUT/<date>/<store>/ (default: out).")
 @click.option("--fiscal-period", help="Use this 当年会計期間 for this run: START..END (see README).")
 @click.option("--dry-run", is_flag=True, help="Build and list the requests that would be sent; send nothing.")
-@click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language (default: from the locale).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language: ja or en (default: from the locale).")
 def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dry_run, lang) -> None:
     """Build store-days as `build` does, then send to the target what it does not hold yet."""
     lang = lang or default_lang()
@@ -65,8 +67,8 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
     loaded = [item for item in read_closes(input_path)
               if item.close is None or first <= item.close.business_date <= last]
     if not loaded:
-        click.echo(translate("No daily close in {path} for {days}.", lang).format(
-            path=input_path, days=f"{first}..{last}"), err=True)
+        click.echo(translate("No daily close in {path} for {days}{store}.", lang).format(
+            path=input_path, days=f"{first}..{last}", store=""), err=True)
         raise SystemExit(1)
     results = list(build_closes(loaded, settings, [target], out_dir))
     failed = [result for result in results if result.error]
@@ -81,7 +83,7 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
     raise SystemExit(1 if failed or send_failed else 0)
 
 
-class _AuthGroup(click.Group):
+class _AuthGroup(Group):
     """`journalgen auth TARGET`: the login command each target registers under `journalgen.auth`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

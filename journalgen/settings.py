@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from journalgen.close import PaymentKind, TaxCategory
-from journalgen.errors import Problem, SettingsError, pydantic_problems
+from journalgen.errors import Problem, SettingsError, os_problem, pydantic_problems
 from journalgen.naming import check_template
 from journalgen.tax import TaxRounding
 
@@ -340,9 +340,11 @@ def load_settings(path: Path | None) -> Settings:
         return SettingsError(file=str(path), problems=(Problem(field, value, reason, params),))
 
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))  # Notepad may add a BOM
     except FileNotFoundError:
         raise refuse("", "", "file not found") from None
+    except OSError as exc:  # a folder, no permission, …
+        raise SettingsError(file=str(path), problems=(os_problem(exc),)) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise refuse("", "", "not a UTF-8 TOML file: {error}", error=str(exc)) from None
     if "fiscal_period_override" in data:

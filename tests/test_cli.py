@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from journalgen.cli import cli
 from journalgen.inputs import SAMPLE_CLOSES
 from journalgen.schema import input_schema, input_schema_text
+from journalgen.storeday import MANIFEST
 
 ROOT = Path(__file__).parents[1]
 SAMPLE_DAYS = {"2025-01-10": ["0001", "0002"], "2025-01-11": ["0001", "0002"], "2025-01-12": ["0001"],
@@ -35,7 +36,7 @@ def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_
     assert result.returncode == 0, result.stderr
     assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 7 件、失敗 0 件、警告 5 件。" in result.stdout
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir()) == sorted(SAMPLE_DAYS)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(SAMPLE_DAYS)
     for day, stores in SAMPLE_DAYS.items():
         for store in stores:
             names = {p.name for p in (out / day / store).iterdir()}
@@ -53,7 +54,8 @@ def test_a_range_builds_only_its_days_and_names_the_days_without_a_close(tmp_pat
     result = invoke("build", "--from", "2025-01-11", "--to", "2025-01-16", "--target", "journal",
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
     assert "Store-days: 5 built, 0 failed, 4 warning(s)." in result.output
     assert [line for line in result.output.splitlines() if line.startswith("·")] == [
         "· No daily close on 2 day(s): 2025-01-15..2025-01-16"]
@@ -66,7 +68,7 @@ def test_one_day_with_json_lines_input(tmp_path):
     result = invoke("build", "--input", str(batch), "--date", "2025-01-10", "--target", "journal",
                     "--out", str(tmp_path / "out"), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out" / "2025-01-10").iterdir()) == ["0001", "0002"]
+    assert sorted(p.name for p in (tmp_path / "out" / "2025-01-10").iterdir() if not p.name.startswith(".")) == ["0001", "0002"]
 
 
 def test_a_day_without_input_fails_and_says_so(tmp_path):
@@ -119,11 +121,12 @@ def test_a_rebuild_removes_files_the_target_no_longer_renders_and_keeps_the_othe
     day = tmp_path / "2025-01-10" / "0001"
     day.mkdir(parents=True)
     (day / "yayoi-import-2.csv").write_bytes(b"an old second part")
+    (day / MANIFEST).write_text('{"files": ["yayoi-import-2.csv"]}', encoding="utf-8")  # an earlier build's
     (day / "notes.txt").write_text("mine", encoding="utf-8")
     result = invoke("build", "--date", "2025-01-10", "--target", "yayoi", "--target", "journal",
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in day.iterdir()) == [
+    assert sorted(p.name for p in day.iterdir() if not p.name.startswith(".")) == [
         "journal.csv", "journal.json", "notes.txt", "yayoi-import.csv", "yayoi-smart.json"]
 
 
@@ -151,7 +154,7 @@ def test_a_folder_keeps_only_the_latest_build_and_a_refused_day_keeps_nothing_im
     rebuilt = invoke("build", "--input", str(tmp_path / "in"), "--target", "journal", "--out", str(tmp_path / "out"),
                      "--lang", "en")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert sorted(p.name for p in day.iterdir()) == ["journal.csv", "journal.json", "notes.txt"]
+    assert sorted(p.name for p in day.iterdir() if not p.name.startswith(".")) == ["journal.csv", "journal.json", "notes.txt"]
     assert "removed files of an earlier build of this store-day: freee-deals.json" in rebuilt.output
 
     # the same day now refused (outside the period named for this run): no target file is left
@@ -159,7 +162,7 @@ def test_a_folder_keeps_only_the_latest_build_and_a_refused_day_keeps_nothing_im
                      "--fiscal-period", "2024-01-01..2024-12-31", "--out", str(tmp_path / "out"), "--lang", "en")
     assert refused.exit_code == 1
     assert "[OUT_OF_FISCAL_PERIOD]" in refused.stderr and "journal.csv, journal.json" in refused.stderr
-    assert sorted(p.name for p in day.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in day.iterdir() if not p.name.startswith(".")) == ["notes.txt"]
 
 
 def test_validate_runs_the_targets_checks_and_writes_nothing(tmp_path, monkeypatch):

@@ -117,10 +117,10 @@ def test_the_cli_build_of_a_sample_day_writes_valid_bodies_for_both_stores(tmp_p
     result = CliRunner().invoke(cli, ["build", "--date", "2025-01-10", "--target", "freee",
                                       "--out", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert sorted(path.name for path in (tmp_path / "2025-01-10").iterdir()) == ["0001", "0002"]
+    assert sorted(path.name for path in (tmp_path / "2025-01-10").iterdir() if not path.name.startswith(".")) == ["0001", "0002"]
     for store in ("0001", "0002"):
         folder = tmp_path / "2025-01-10" / store
-        assert [path.name for path in folder.iterdir()] == ["freee-deals.json"]
+        assert [path.name for path in folder.iterdir() if not path.name.startswith(".")] == ["freee-deals.json"]
         document = json.loads((folder / "freee-deals.json").read_text(encoding="utf-8"))
         assert document["store"]["code"] == store and document["deals"]
         assert_valid(FreeeRequests(company_id=document["company_id"], deals=document["deals"],

@@ -22,7 +22,7 @@ from journalgen.review import ENTRY_KIND_LABELS, RECONCILIATION_LABELS
 
 CORE = Path(errors.__file__).parent
 # call name → position of the message id among its arguments
-MESSAGE_ARGUMENT = {"translate": 0, "Problem": 2, "refuse": 2}
+MESSAGE_ARGUMENT = {"translate": 0, "Problem": 2, "refuse": 2, "Skipped": 1}
 
 
 def placeholders(message: str) -> list[str]:
@@ -34,7 +34,7 @@ def message_ids() -> set[str]:
     """Message ids used in the core: error templates, reasons, translate() calls, the review
     page's `t("…")` texts, entry kinds (journal.csv looks them up by value, the page by label)
     and reconciliation rows."""
-    found = set(errors.PYDANTIC_REASONS.values()) | {kind.value for kind in EntryKind}
+    found = set(errors.PYDANTIC_REASONS.values()) | set(errors.OS_CAUSES.values()) | {kind.value for kind in EntryKind}
     found |= set(RECONCILIATION_LABELS.values()) | set(ENTRY_KIND_LABELS.values())
     for template in (CORE / "templates").glob("*.html"):
         found |= set(re.findall(r"""\bt\(["']([^"']+)["']\)""", template.read_text(encoding="utf-8")))

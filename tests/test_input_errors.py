@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from journalgen.cli import cli
+from journalgen.storeday import LOCK_FILE, MANIFEST
 
 GOOD = {
     "business_date": "2025-01-10",
@@ -115,10 +116,10 @@ def test_bad_input_is_named_and_others_still_build(tmp_path, case, content, fiel
     if case in REASONS:
         assert REASONS[case][0 if lang == "ja" else 1] in message
     # the good store-day was built, in full
-    assert sorted(p.name for p in (out / "2025-01-10" / "0001").iterdir()) == ["journal.csv", "journal.json"]
+    assert sorted(p.name for p in (out / "2025-01-10" / "0001").iterdir() if not p.name.startswith(".")) == ["journal.csv", "journal.json"]
     # nothing at all for the bad one, and no temporary file anywhere
     assert not (out / "2025-01-10" / "0009").exists()
-    assert not [p for p in out.rglob("*") if p.name.startswith(".")]
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name not in (MANIFEST, LOCK_FILE)]
 
 
 def test_the_same_store_day_twice_fails_every_copy(tmp_path):
@@ -148,7 +149,7 @@ def test_json_lines_fail_per_line(tmp_path):
 
     assert result.exit_code == 1
     assert f"[INPUT_INVALID] {batch}:2: " in result.stderr
-    assert sorted(p.name for p in (out / "2025-01-10").iterdir()) == ["0001", "0010"]
+    assert sorted(p.name for p in (out / "2025-01-10").iterdir() if not p.name.startswith(".")) == ["0001", "0010"]
 
 
 def test_every_problem_of_a_close_is_reported_at_once(tmp_path):
@@ -168,7 +169,7 @@ def test_validate_accepts_good_input_and_writes_nothing(tmp_path):
 
     assert result.exit_code == 0
     assert f"✓ {good}: valid" in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.json"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["good.json"]
 
 
 def test_a_key_written_twice_is_refused_with_its_path(tmp_path):

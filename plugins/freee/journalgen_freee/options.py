@@ -94,6 +94,16 @@ class FreeeOptions(_Frozen):
         description="the app's コールバックURL: urn:ietf:wg:oauth:2.0:oob (paste the code) or http://127.0.0.1:PORT/…",
     )
 
+    @field_validator("company_file")
+    @classmethod
+    def _company_file_exists(cls, path: Path | None, info: ValidationInfo) -> Path | None:
+        """A company file that is not there is a slip in the settings, found when they load
+        (`info.context["settings"]` resolves the path against the settings file's folder)."""
+        settings = (info.context or {}).get("settings")
+        if path is not None and settings is not None and not settings.resolve_path(path).is_file():
+            raise ValueError("no such file (a relative path is read from the settings file's folder)")
+        return path
+
     @field_validator("tax_codes", "purchase_tax_codes", "sales_return_tax_codes", mode="before")
     @classmethod
     def _over_defaults(cls, given: Any, info: ValidationInfo) -> Any:

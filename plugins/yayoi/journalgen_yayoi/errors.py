@@ -63,6 +63,6 @@ class VoucherTooLongError(YayoiError):
 
     code = "YAYOI_VOUCHER_TOO_LONG"
     template = (
-        "{file}: voucher {entry} needs {lines} lines of the 弥生 import file, more than the {limit} "
-        "one file may hold"
+        "{file}: {field} of voucher {entry} is {value} yen; 弥生 takes at most {max_amount} yen (9 digits) "
+        "per line, so it would need {lines} lines of the import file, more than the {limit} one file may hold"
     )

@@ -35,8 +35,11 @@ def render_import(records: list[YayoiRecord], options: YayoiOptions, file: str =
     for record in records:
         rows = voucher_rows(record, options)
         if len(rows) > MAX_LINES_PER_FILE:
-            raise VoucherTooLongError(file=file, entry=f"{record.kind.value} {record.key}",
-                                      lines=len(rows), limit=MAX_LINES_PER_FILE)
+            field, value = max((("借方金額/貸方金額", record.amount), ("借方税金額", record.debit.tax_amount),
+                                ("貸方税金額", record.credit.tax_amount)), key=lambda pair: pair[1])
+            raise VoucherTooLongError(file=file, entry=f"{record.kind.value} {record.key}", field=field,
+                                      value=f"{value:,}", max_amount=f"{MAX_AMOUNT:,}", lines=len(rows),
+                                      limit=MAX_LINES_PER_FILE)
         if len(files[-1]) + len(rows) > MAX_LINES_PER_FILE:
             files.append([])
         files[-1].extend(rows)
