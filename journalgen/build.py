@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -31,6 +31,9 @@ from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
 from journalgen.target import Target
+
+if TYPE_CHECKING:
+    from journalgen.resend import Emitter, Plan
 
 
 def target_options(target: Target, settings: Settings) -> Any:
@@ -108,6 +111,8 @@ class StoreDayResult:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     error: JournalgenError | None = None
+    plan: Plan | None = None
+    """What the sent-ledger made of this store-day (built, unchanged, re-sent), with an emitter."""
 
 
 def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
@@ -154,11 +159,13 @@ def remove_stale(directory: Path, kept: Iterable[str]) -> list[Path]:
 
 
 def build_closes(
-    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path
+    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path,
+    emitter: Emitter | None = None,
 ) -> list[StoreDayResult]:
     """Build every loaded close into `out_dir/<date>/<store>/`; an input error or a refused
     store-day becomes a failed result and the rest still build. A refused store-day keeps no
-    target file of an earlier build (see `remove_stale`)."""
+    target file of an earlier build (see `remove_stale`). With an `emitter` (resend.py) each
+    store-day is written and recorded through the sent-ledger, re-sends into `resend-N/`."""
     results = []
     for item in loaded:
         result = StoreDayResult(source=item.source, close=item.close, error=item.error)
@@ -170,9 +177,13 @@ def build_closes(
                 if item.error is None:
                     result.journal = journalize(item.close, settings, item.source)
                     outputs = render(result.journal, settings, targets)
-                    result.written = write_atomically(directory, outputs)
+                    if emitter is None:
+                        result.written = write_atomically(directory, outputs)
+                    else:
+                        result.written, result.plan = emitter.emit(directory, result.journal, outputs)
             except JournalgenError as error:
                 result.error = error
-            result.removed = remove_stale(directory, outputs if result.error is None else ())
+            if emitter is None or not emitter.dry_run:
+                result.removed = remove_stale(directory, outputs if result.error is None else ())
         results.append(result)
     return results

@@ -13,13 +13,15 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import StoreDayResult, build_closes, check_targets, render
+from journalgen.build import StoreDayResult, build_closes, check_targets, render, write_atomically
 from journalgen.close import IsoDate
 from journalgen.errors import JournalgenError, SettingsError
 from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes
 from journalgen.journalize import journalize
+from journalgen.ledger import LEDGER_FILE, Ledger, default_url
 from journalgen.plugins import installed_targets
+from journalgen.resend import Emitter
 from journalgen.review import open_in_browser, write_review_page
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
@@ -103,8 +105,10 @@ def cli() -> None:
 @click.option("--target", "targets", multiple=True, help="Target to render (repeatable). Default: [build] targets.")
 @out_option
 @fiscal_period_option
+@click.option("--full", is_flag=True, help="Re-send every store-day whole (recorded), e.g. after it was deleted in 弥生.")
+@click.option("--dry-run", is_flag=True, help="Say what would be built and re-sent; write and record nothing.")
 @lang_option
-def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, lang) -> None:
+def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, full, dry_run, lang) -> None:
     """Build journals into OUT/<date>/<store>/."""
     lang = lang or default_lang()
     if day and (start or end):
@@ -124,15 +128,59 @@ def build(day, start, end, input_path, config, targets, out_dir, fiscal_period, 
         days = str(day) if day else f"{start or ''}..{end or ''}"
         click.echo(translate("No daily close in {path} for {days}.", lang).format(path=input_path, days=days), err=True)
         raise SystemExit(EXIT_FAILED)
-    results = build_closes(loaded, settings, targets, out_dir)
+    ledger = _open_ledger(settings, out_dir, dry_run, lang)
+    try:
+        emitter = Emitter(ledger, settings, targets, write_atomically, full=full, dry_run=dry_run)
+        results = build_closes(loaded, settings, targets, out_dir, emitter)
+    finally:
+        ledger.close()
     for result in results:
         _report(result, lang)
+        _report_resend(result, lang)
     if start and end:
         _report_missing_days(start, end, {item.close.business_date for item in loaded if item.close}, lang)
     failed = sum(1 for result in results if result.error)
-    click.echo(translate("Store-days: {built} built, {failed} failed.", lang).format(
-        built=len(results) - failed, failed=failed))
+    status = [result.plan.status for result in results if result.plan is not None and not result.error]
+    click.echo(translate("Store-days: {built} built, {unchanged} unchanged, {resent} re-sent, {failed} failed.",
+                         lang).format(built=status.count("built"), unchanged=status.count("unchanged"),
+                                      resent=status.count("resent"), failed=failed))
+    if dry_run:
+        click.echo(translate("Dry run: nothing was written or recorded.", lang))
     raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _open_ledger(settings: Settings, out_dir: Path, dry_run: bool, lang: Lang) -> Ledger:
+    """The run's sent-ledger: `[ledger] url`, else OUT/.journalgen/ledger.sqlite3. A dry run
+    over an OUT that has none plans against an empty one kept in memory and creates nothing."""
+    url = settings.ledger.url or default_url(out_dir)
+    if dry_run and settings.ledger.url is None and not (out_dir / LEDGER_FILE).exists():
+        url = "sqlite://"
+    try:
+        return Ledger(url)
+    except JournalgenError as error:
+        _fail_usage(error, lang)
+
+
+def _signed_yen(amount: int) -> str:
+    return ("+" if amount >= 0 else "−") + format_yen(abs(amount))
+
+
+def _report_resend(result: StoreDayResult, lang: Lang) -> None:
+    """Under a store-day's line: `unchanged`, or what its re-send holds and where."""
+    if result.plan is None or result.error is not None:
+        return
+    resend = result.plan.resend
+    folder = result.written[0].parent / resend.folder if resend is not None and result.written else ""
+    if result.plan.status == "unchanged":
+        click.echo(translate("  unchanged: nothing to re-send", lang))
+    elif resend is not None and resend.kind == "full":
+        click.echo(translate("  re-send {number} (whole day): {entries} entries → {folder}/", lang).format(
+            number=resend.number, entries=len(resend.added), folder=folder or resend.folder))
+    elif resend is not None:
+        click.echo(translate("  re-send {number}: +{added} −{reversed} entries, sales {sales} → {folder}/",
+                             lang).format(number=resend.number, added=len(resend.added),
+                                          reversed=len(resend.reversed),
+                                          sales=_signed_yen(resend.journal.net_sales()), folder=folder or resend.folder))
 
 
 def _report(result: StoreDayResult, lang: Lang) -> None:

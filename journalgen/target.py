@@ -34,6 +34,9 @@ class Target:
       (fiscal period, limits, missing masters); the default accepts everything.
     - `options`: a pydantic model for `[targets.NAME]` in the settings; `None` takes no options.
       An accounting target calls `journalgen.fiscal.check_fiscal_period` from its `check`.
+    - `delta`: whether `render` takes a re-send's delta journal (reversals of entries the target
+      holds, sides swapped, plus new entries; `journal.resend` is N) and renders just that; when
+      False a changed store-day is re-emitted whole in `resend-N/`.
     - `locale_dir`: the plugin's babel catalogs (`<dir>/ja/LC_MESSAGES/journalgen.po`), where the
       Japanese of its `options` validators' messages is looked up (then the core's).
     """
@@ -43,4 +46,5 @@ class Target:
     render: Renderer
     check: Checker | None = None
     options: type[BaseModel] | None = None
+    delta: bool = True
     locale_dir: Path | None = None

@@ -9,7 +9,7 @@ left out for tax codes that take no tax (非課売上, 対象外 …).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from journalgen.journal import Journal
@@ -49,6 +49,8 @@ def build_requests(journal: Journal, settings: Settings, options: FreeeOptions) 
         *sales_drafts(journal, settings, options.sales_deals == "per_day", masters.is_walletable, base),
         *other_drafts(journal, settings, masters.is_walletable, base),
     ]
+    if journal.resend:  # a re-send's deals name the originals they adjust: `{original}-resend-N`
+        drafts = [replace(draft, ref=f"{draft.ref}-resend-{journal.resend}") for draft in drafts]
     company_id = masters.company_id()
     day = journal.business_date.isoformat()
     deals: list[dict[str, Any]] = []

@@ -1,0 +1,269 @@
+"""The sent-ledger database: open (migrating), lock a store-day, read what a target holds, record.
+
+SQLite (the default, one file beside the outputs) runs in WAL mode and every transaction begins
+`IMMEDIATE`, so two writers queue instead of failing half-way. A store-day is worked on under a
+lock held from reading the ledger to recording the emission: an exclusive lock on `<file>.lock`
+for SQLite, a session advisory lock for PostgreSQL. Both die with the process, so a lock never
+outlives a crashed run; what that run recorded as pending is settled by the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from journalgen.errors import LedgerUnavailableError
+from journalgen.journal import Entry
+from journalgen.ledger.models import Emission, EmittedEntry, StoreDay
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+@dataclass(frozen=True)
+class StoreDayKey:
+    """A store's business day in one company: the unit a re-send is numbered in."""
+
+    company: str
+    store: str
+    business_date: dt.date
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the ledger says a target holds for a store-day: the entries, and the number of the
+    last committed emission (None when nothing was emitted)."""
+
+    entries: tuple[Entry, ...]
+    number: int | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One emission to record: for `target`, number N into `folder`, these files and entries."""
+
+    target: str
+    number: int
+    kind: str
+    folder: str
+    files: tuple[str, ...]
+    output_hash: str
+    reversed: tuple[Entry, ...]
+    added: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An emission as the ledger holds it."""
+
+    id: int
+    target: str
+    number: int
+    kind: str
+    state: str
+    folder: str
+    files: tuple[str, ...]
+    output_hash: str
+    run_id: str
+
+
+def output_hash(outputs: dict[str, bytes]) -> str:
+    """SHA-256 over the outputs' names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(outputs):
+        digest.update(json.dumps([name, len(outputs[name])]).encode())
+        digest.update(outputs[name])
+    return digest.hexdigest()
+
+
+class Ledger:
+    """One sent-ledger database. `Ledger(url)` opens it and applies pending migrations."""
+
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            parsed = make_url(url)
+            self.sqlite = parsed.get_backend_name() == "sqlite"
+            database = parsed.database if self.sqlite else None
+            self.lock_file = Path(f"{database}.lock") if database and database != ":memory:" else None
+            if self.lock_file is not None:
+                self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+            self.engine = self._engine(url)
+            with self._lock(0):
+                with self.engine.begin() as connection:
+                    config = Config()
+                    config.set_main_option("script_location", str(MIGRATIONS))
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+        except (ArgumentError, SQLAlchemyError, OSError, ImportError) as exc:
+            raise LedgerUnavailableError(url=_safe(url), reason=str(exc).splitlines()[0]) from None
+
+    def _engine(self, url: str) -> Engine:
+        if not self.sqlite:
+            return create_engine(url)
+        memory = self.lock_file is None
+        engine = create_engine(url, poolclass=StaticPool) if memory else create_engine(url)
+
+        @event.listens_for(engine, "connect")
+        def _connect(connection, _record) -> None:
+            connection.isolation_level = None  # SQLAlchemy's begin below, not the driver's
+            for pragma in ("journal_mode=WAL", "busy_timeout=60000", "foreign_keys=ON"):
+                connection.execute(f"PRAGMA {pragma}")
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _lock(self, number: int) -> Iterator[None]:
+        if self.sqlite:
+            if self.lock_file is None:
+                yield
+                return
+            with open(self.lock_file, "a+b") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+        with self.engine.connect() as connection:
+            connection.execute(select(func.pg_advisory_lock(number)))
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(select(func.pg_advisory_unlock(number)))
+                connection.commit()
+
+    @contextmanager
+    def locked(self, day: StoreDayKey) -> Iterator[None]:
+        """Hold `day` against every other run on this ledger (any target) until the block ends."""
+        text = json.dumps([day.company, day.store, day.business_date.isoformat()])
+        with self._lock(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True) or 1):
+            yield
+
+    def held(self, target: str, day: StoreDayKey) -> Held:
+        """Replay `target`'s committed emissions of `day`: a first or full emission holds its
+        entries; a delta removes what it reversed and adds what it added."""
+        query = (
+            select(Emission.number, Emission.kind, EmittedEntry.role, EmittedEntry.key, EmittedEntry.document)
+            .join(StoreDay, Emission.store_day_id == StoreDay.id)
+            .join(EmittedEntry, EmittedEntry.emission_id == Emission.id, isouter=True)
+            .where(*_is(target, day), Emission.state == "committed")
+            .order_by(Emission.number, EmittedEntry.position)
+        )
+        entries: dict[str, Entry] = {}
+        number, current = None, None
+        with Session(self.engine) as session:
+            for row in session.execute(query):
+                if row.number != current:
+                    current = number = row.number
+                    if row.kind != "delta":
+                        entries = {}
+                if row.key is None:
+                    continue
+                if row.role == "reverse":
+                    entries.pop(row.key, None)
+                else:
+                    entries[row.key] = Entry.from_document(json.loads(row.document))
+        return Held(entries=tuple(entries.values()), number=number)
+
+    def last_number(self, day: StoreDayKey) -> int | None:
+        """The highest emission number recorded for `day` over all targets (pending included)."""
+        query = (select(func.max(Emission.number)).join(StoreDay, Emission.store_day_id == StoreDay.id)
+                 .where(StoreDay.company == day.company, StoreDay.store == day.store,
+                        StoreDay.business_date == day.business_date))
+        with Session(self.engine) as session:
+            return session.execute(query).scalar()
+
+    def emissions(self, day: StoreDayKey, target: str | None = None) -> list[Recorded]:
+        """Every emission of `day` (of one target, or all), in number then target order."""
+        query = (select(Emission, StoreDay.target).join(StoreDay, Emission.store_day_id == StoreDay.id)
+                 .where(StoreDay.company == day.company, StoreDay.store == day.store,
+                        StoreDay.business_date == day.business_date)
+                 .order_by(Emission.number, StoreDay.target))
+        if target is not None:
+            query = query.where(StoreDay.target == target)
+        with Session(self.engine) as session:
+            return [Recorded(id=e.id, target=t, number=e.number, kind=e.kind, state=e.state, folder=e.folder,
+                             files=tuple(json.loads(e.files)), output_hash=e.output_hash, run_id=e.run_id)
+                    for e, t in session.execute(query)]
+
+    def record(self, day: StoreDayKey, records: Sequence[Record], run_id: str, state: str) -> list[int]:
+        """Record `records` in one transaction, as `pending` or `committed`; their ids."""
+        now = dt.datetime.now(dt.UTC)
+        ids = []
+        with Session(self.engine) as session, session.begin():
+            for record in records:
+                emission = Emission(
+                    store_day_id=self._store_day_id(session, record.target, day), number=record.number,
+                    kind=record.kind, state=state, folder=record.folder, files=json.dumps(list(record.files)),
+                    output_hash=record.output_hash, run_id=run_id, created_at=now,
+                    committed_at=now if state == "committed" else None,
+                )
+                session.add(emission)
+                session.flush()
+                roles = [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added]
+                session.add_all(
+                    EmittedEntry(emission_id=emission.id, position=position, role=role, key=entry.key,
+                                 kind=entry.kind.value, amount=entry.amount,
+                                 document=json.dumps(entry.document(), ensure_ascii=False))
+                    for position, (role, entry) in enumerate(roles)
+                )
+                ids.append(emission.id)
+        return ids
+
+    def commit(self, ids: Sequence[int]) -> None:
+        """Mark pending emissions committed."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(Emission).where(Emission.id.in_(ids), Emission.state == "pending")
+                            .values(state="committed", committed_at=dt.datetime.now(dt.UTC)))
+
+    def discard(self, ids: Sequence[int]) -> None:
+        """Forget pending emissions that never reached their target."""
+        with Session(self.engine) as session, session.begin():
+            pending = select(Emission.id).where(Emission.id.in_(ids), Emission.state == "pending")
+            session.execute(delete(EmittedEntry).where(EmittedEntry.emission_id.in_(pending)))
+            session.execute(delete(Emission).where(Emission.id.in_(ids), Emission.state == "pending"))
+
+    @staticmethod
+    def _store_day_id(session: Session, target: str, day: StoreDayKey) -> int:
+        found = session.execute(select(StoreDay.id).where(*_is(target, day))).scalar()
+        if found is not None:
+            return found
+        row = StoreDay(target=target, company=day.company, store=day.store, business_date=day.business_date)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def _is(target: str, day: StoreDayKey) -> tuple:
+    return (StoreDay.target == target, StoreDay.company == day.company, StoreDay.store == day.store,
+            StoreDay.business_date == day.business_date)
+
+
+def _safe(url: str) -> str:
+    """`url` with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
