@@ -1,0 +1,187 @@
+"""The re-send scenario the issue asks for, run through the real CLI against any ledger URL.
+
+A day → re-run unchanged → a late void (`resend-1`) → a corrected amount (`resend-2`) → `--full`
+(`resend-3`). Every freee file validates against freee's schema, every 弥生 file passes the
+independent reader, and for every target Σ(first) + Σ(resend-1) + Σ(resend-2) equals the
+corrected day, per account × tax × 品目 (and per 口座 for freee's payments).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from click.testing import CliRunner
+from journalgen_freee import FreeeRequests
+from test_freee_schema import assert_valid
+from test_yayoi_reader import read_import_file
+
+from journalgen.cli import cli
+from journalgen.ledger import Ledger, StoreDayKey, default_url
+from journalgen.settings import FiscalPeriod
+
+REPO = Path(__file__).parents[1]
+SAMPLE_SETTINGS = (REPO / "journalgen" / "sample" / "settings.toml").read_text(encoding="utf-8")
+SAMPLE_DAY = REPO / "journalgen" / "sample" / "closes" / "2025-01-10_0001.json"
+TARGETS = ("journal", "freee", "yayoi")
+PERIOD = FiscalPeriod(start="2025-01-01", end="2025-12-31")
+DAY = StoreDayKey(company="サンプル食堂株式会社", store="0001", business_date=PERIOD.start.replace(day=10))
+
+
+def settings_text(ledger_url: str | None) -> str:
+    """The sample settings, with `[ledger] url` when given."""
+    return SAMPLE_SETTINGS + (f'\n[ledger]\nurl = "{ledger_url}"\n' if ledger_url else "")
+
+
+def journal_sums(data: bytes) -> Counter:
+    """journal.json: signed yen per account × tax × 品目 (debit +, credit −)."""
+    sums: Counter = Counter()
+    for entry in json.loads(data)["entries"]:
+        for line in entry["lines"]:
+            sign = 1 if line["side"] == "debit" else -1
+            sums[line["account"], line["tax"], line["item"]] += sign * line["amount"]
+            sums["tax", line["account"], line["tax"]] += sign * line["tax_amount"]
+    return sums
+
+
+def freee_sums(data: bytes) -> Counter:
+    """freee-deals.json: signed yen per account item × tax code × item (income +, expense −), and
+    per 口座 for payments and transfers."""
+    sums: Counter = Counter()
+    document = json.loads(data)
+    for deal in document["deals"]:
+        sign = 1 if deal["type"] == "income" else -1
+        for detail in deal["details"]:
+            key = (detail["account_item_id"], detail["tax_code"], detail.get("item_id"), detail.get("section_id"))
+            sums[key] += sign * detail["amount"]
+            sums[("vat", *key)] += sign * detail.get("vat", 0)
+        for payment in deal.get("payments", []):
+            sums["wallet", payment["from_walletable_id"]] += sign * payment["amount"]
+    for transfer in document["transfers"]:
+        for destination in transfer["to_walletables"]:
+            sums["wallet", transfer["from_walletable_id"]] -= destination["amount"]
+            sums["wallet", destination["id"]] += destination["amount"]
+    return sums
+
+
+def yayoi_sums(data: bytes) -> Counter:
+    """yayoi-import.csv, read by the independent reader: signed yen per 勘定科目 × 補助科目 × 税区分."""
+    sums: Counter = Counter()
+    for voucher in read_import_file(data, PERIOD):
+        for line in voucher.lines:
+            for side, sign in ((line.debit, 1), (line.credit, -1)):
+                if side.account:
+                    sums[side.account, side.sub_account, side.tax_category] += sign * side.amount
+                    sums["tax", side.account, side.tax_category] += sign * side.tax_amount
+    return sums
+
+
+SUMS = {"journal.json": journal_sums, "freee-deals.json": freee_sums, "yayoi-import.csv": yayoi_sums}
+
+
+def total(*counters: Counter) -> Counter:
+    """The sum of `counters`, negatives kept and zeros dropped."""
+    result: Counter = Counter()
+    for counter in counters:
+        result.update(counter)
+    return Counter({key: value for key, value in result.items() if value})
+
+
+def check_files(folder: Path) -> dict[str, bytes]:
+    """The target files of `folder`, after checking freee's against the schema and 弥生's with the reader."""
+    files = {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+    freee = json.loads(files["freee-deals.json"])
+    assert_valid(FreeeRequests(company_id=freee["company_id"], deals=freee["deals"], transfers=freee["transfers"]))
+    read_import_file(files["yayoi-import.csv"], PERIOD)
+    return files
+
+
+class Scenario:
+    """One close file, one settings file, one OUT: build it again and again through the CLI."""
+
+    def __init__(self, tmp_path: Path, ledger_url: str | None = None):
+        self.out = tmp_path / "out"
+        self.day_dir = self.out / "2025-01-10" / "0001"
+        self.input = tmp_path / "close.json"
+        self.settings = tmp_path / "settings.toml"
+        self.settings.write_text(settings_text(ledger_url), encoding="utf-8")
+        self.url = ledger_url or default_url(self.out)
+        self.close = json.loads(SAMPLE_DAY.read_text(encoding="utf-8"))
+
+    def build(self, *options: str) -> str:
+        self.input.write_text(json.dumps(self.close, ensure_ascii=False), encoding="utf-8")
+        result = CliRunner().invoke(cli, ["build", "--input", str(self.input), "--config", str(self.settings),
+                                          "--out", str(self.out), "--lang", "en", *options])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def emissions(self) -> list[tuple[str, int, str, str]]:
+        ledger = Ledger(self.url)
+        try:
+            return [(e.target, e.number, e.kind, e.state) for e in ledger.emissions(DAY)]
+        finally:
+            ledger.close()
+
+    def resends(self) -> list[str]:
+        return sorted(path.name for path in self.day_dir.iterdir() if path.is_dir())
+
+
+def run(tmp_path: Path, ledger_url: str | None = None) -> None:
+    """The whole scenario; see the module."""
+    day = Scenario(tmp_path, ledger_url)
+
+    assert "Store-days: 1 built, 0 unchanged, 0 re-sent, 0 failed." in day.build()
+    first = check_files(day.day_dir)
+    assert day.emissions() == [(target, 0, "first", "committed") for target in sorted(TARGETS)]
+
+    output = day.build()
+    assert "unchanged: nothing to re-send" in output and "1 unchanged" in output
+    assert day.resends() == [] and len(day.emissions()) == 3
+
+    day.close["voids"].append({"receipt_no": "0000777", "original_date": "2025-01-09", "payment": "cash",
+                               "tax": "standard_10", "amount": 2200, "tax_amount": 200})
+    output = day.build()
+    assert f"re-send 1: +1 −0 entries, sales −￥2,200 → {day.day_dir / 'resend-1'}/" in output
+    resend_1 = check_files(day.day_dir / "resend-1")
+    (void,) = json.loads(resend_1["journal.json"])["entries"]
+    assert void["kind"] == "void" and void["receipt_no"] == "0000777"
+    (deal,) = json.loads(resend_1["freee-deals.json"])["deals"]
+    assert [detail["amount"] for detail in deal["details"]] == [2200]
+    assert deal["ref_number"] == "POS-20250110-0001-cash-refund-resend-1"
+    (voucher,) = read_import_file(resend_1["yayoi-import.csv"], PERIOD)
+    assert voucher.memo == f"journalgen:{void['key']}" and voucher.debit_total == 2200
+    assert json.loads(resend_1["yayoi-smart.json"])["records"][0]["id"] == void["key"]
+
+    held = {entry["key"]: entry for entry in json.loads(first["journal.json"])["entries"]}
+    day.close["sales"][0] |= {"amount": 49500, "tax_amount": 4500}
+    output = day.build()
+    assert f"re-send 2: +1 −1 entries, sales +￥1,100 → {day.day_dir / 'resend-2'}/" in output
+    resend_2 = check_files(day.day_dir / "resend-2")
+    reversal, rebooked = json.loads(resend_2["journal.json"])["entries"]
+    original = held[reversal["key"].removesuffix("-rev2")]
+    assert original["kind"] == "sale" and reversal["kind"] == "void"
+    assert [(line["side"], line["amount"]) for line in reversal["lines"]] == [("debit", 48400), ("credit", 48400)]
+    assert rebooked["kind"] == "sale" and rebooked["lines"][0]["amount"] == 49500
+    vouchers = read_import_file(resend_2["yayoi-import.csv"], PERIOD)
+    assert [v.memo for v in vouchers] == [f"journalgen:{original['key']}-rev2", f"journalgen:{rebooked['key']}"]
+    (undone,), (booked,) = (v.lines for v in vouchers)
+    assert (undone.debit.account, undone.credit.account, undone.debit.amount) == ("売上高", "現金", 48400)
+    assert (booked.debit.account, booked.credit.account, booked.debit.amount) == ("現金", "売上高", 49500)
+    assert all(deal["ref_number"].endswith("-resend-2") for deal in json.loads(resend_2["freee-deals.json"])["deals"])
+
+    corrected = check_files(day.day_dir)
+    for name, sums in SUMS.items():
+        assert total(sums(first[name]), sums(resend_1[name]), sums(resend_2[name])) == total(sums(corrected[name])), name
+    assert day.build().count("unchanged: nothing to re-send") == 1
+
+    output = day.build("--full")
+    assert f"re-send 3 (whole day): 8 entries → {day.day_dir / 'resend-3'}/" in output
+    whole = check_files(day.day_dir / "resend-3")
+    assert whole["journal.json"] == corrected["journal.json"] and whole["yayoi-import.csv"] == corrected["yayoi-import.csv"]
+    for name, sums in SUMS.items():
+        assert total(sums(whole[name])) == total(sums(corrected[name])), name
+    assert [(n, kind) for _, n, kind, _ in day.emissions()] == [
+        *[(0, "first")] * 3, *[(1, "delta")] * 3, *[(2, "delta")] * 3, *[(3, "full")] * 3]
+    assert {state for *_, state in day.emissions()} == {"committed"}
+    assert "unchanged: nothing to re-send" in day.build() and day.resends() == [f"resend-{n}" for n in (1, 2, 3)]
