@@ -8,6 +8,7 @@ corrected day, per account × tax × 品目 (and per 口座 for freee's payments
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -29,9 +30,26 @@ PERIOD = FiscalPeriod(start="2025-01-01", end="2025-12-31")
 DAY = StoreDayKey(company="サンプル食堂株式会社", store="0001", business_date=PERIOD.start.replace(day=10))
 
 
+STORES = {"0001": "サンプル食堂 本店", "0002": "サンプル食堂 駅前店", "0003": "サンプル食堂 三号店"}
+
+
 def settings_text(ledger_url: str | None) -> str:
-    """The sample settings, with `[ledger] url` when given."""
-    return SAMPLE_SETTINGS + (f'\n[ledger]\nurl = "{ledger_url}"\n' if ledger_url else "")
+    """The sample settings with a third store's freee 部門, and `[ledger] url` when given."""
+    text = SAMPLE_SETTINGS.replace('"0002:サンプル食堂 駅前店" = 701002\n',
+                                   '"0002:サンプル食堂 駅前店" = 701002\n"0003:サンプル食堂 三号店" = 701003\n')
+    return text + (f'\n[ledger]\nurl = "{ledger_url}"\n' if ledger_url else "")
+
+
+def many_days(path: Path, days: int, stores: int = 3) -> Path:
+    """A JSON Lines file of the sample day's close for `days` days from 2025-01-01 × `stores` stores."""
+    base = json.loads(SAMPLE_DAY.read_text(encoding="utf-8"))
+    with path.open("w", encoding="utf-8") as stream:
+        for offset in range(days):
+            day = (PERIOD.start + dt.timedelta(days=offset)).isoformat()
+            for code, name in list(STORES.items())[:stores]:
+                close = base | {"business_date": day, "store": {"code": code, "name": name}}
+                stream.write(json.dumps(close, ensure_ascii=False) + "\n")
+    return path
 
 
 def journal_sums(data: bytes) -> Counter:

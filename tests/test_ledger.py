@@ -1,0 +1,193 @@
+"""The sent-ledger itself: migrations, the library's plan → commit, dry runs, a kill at the worst
+moment, and two builds at once on one ledger."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from resend_scenario import (
+    DAY, SAMPLE_DAY, SUMS, TARGETS, Scenario, check_files, many_days, settings_text, total,
+)
+from sqlalchemy import inspect
+
+from journalgen.errors import LedgerConflictError, LedgerUnavailableError
+from journalgen.inputs import parse_close
+from journalgen.ledger import Ledger
+from journalgen.ledger.models import Base
+from journalgen.resend import commit, plan
+from journalgen.settings import load_settings
+
+REPO = Path(__file__).parents[1]
+SETTINGS = load_settings(REPO / "journalgen" / "sample" / "settings.toml")
+CLOSE = parse_close(SAMPLE_DAY.read_text(encoding="utf-8"))
+VOID = {"receipt_no": "0000777", "original_date": "2025-01-09", "payment": "cash", "tax": "standard_10",
+        "amount": 2200, "tax_amount": 200}
+
+
+def with_void(close_json: dict) -> dict:
+    return close_json | {"voids": [*close_json["voids"], VOID]}
+
+
+def test_migrations_create_exactly_the_models_and_reopening_is_a_no_op(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    Ledger(url).close()
+    ledger = Ledger(url)
+    with ledger.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert set(inspect(connection).get_table_names()) == {"alembic_version", *Base.metadata.tables}
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    ledger.close()
+
+
+def test_a_ledger_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(LedgerUnavailableError) as caught:
+        Ledger(f"sqlite:///{tmp_path / 'file' / 'ledger.sqlite3'}")
+    assert caught.value.code == "LEDGER_UNAVAILABLE"
+    bad = Scenario(tmp_path)
+    bad.settings.write_text(settings_text("nosuchdialect://x"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "journalgen", "build", "--config", str(bad.settings),
+                             "--input", str(SAMPLE_DAY), "--out", str(bad.out), "--lang", "ja"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "[LEDGER_UNAVAILABLE] 送信台帳 nosuchdialect://x を開けません" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_post_commit_for_a_connector(tmp_path):
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    planned = plan(ledger, CLOSE, SETTINGS, ["freee", "yayoi"])
+    assert planned.status == "built" and [p.kind for p in planned.targets] == ["first", "first"]
+    assert plan(ledger, CLOSE, SETTINGS, "freee").status == "built"  # never committed: not recorded
+    commit(ledger, planned)
+    commit(ledger, planned)  # committing twice is harmless
+    assert [(e.target, e.number, e.state) for e in ledger.emissions(DAY)] == [
+        ("freee", 0, "committed"), ("yayoi", 0, "committed")]
+    assert plan(ledger, CLOSE, SETTINGS, ["freee", "yayoi"]).status == "unchanged"
+
+    sample = json.loads(SAMPLE_DAY.read_text(encoding="utf-8"))
+    corrected = parse_close(json.dumps(with_void(sample)))
+    other = parse_close(json.dumps(with_void(sample) | {"cash_movements": []}))
+    resend, rival = plan(ledger, corrected, SETTINGS, "freee"), plan(ledger, other, SETTINGS, "freee")
+    (part,) = resend.targets
+    assert (part.kind, part.number, part.folder, len(part.added), part.reversed) == ("delta", 1, "resend-1", 1, ())
+    commit(ledger, resend)
+    commit(ledger, resend)
+    with pytest.raises(LedgerConflictError) as caught:  # planned against the ledger before resend-1
+        commit(ledger, rival)
+    assert caught.value.code == "LEDGER_CONFLICT"
+    assert [e.number for e in ledger.emissions(DAY, "freee")] == [0, 1]
+    assert plan(ledger, corrected, SETTINGS, "freee").status == "unchanged"
+    ledger.close()
+
+
+def test_a_dry_run_writes_and_records_nothing(tmp_path):
+    day = Scenario(tmp_path)
+    output = day.build("--dry-run")
+    assert "1 built" in output and "Dry run: nothing was written or recorded." in output
+    assert not day.out.exists()
+    day.build()
+    day.close = with_void(day.close)
+    assert "re-send 1: +1 −0 entries" in day.build("--dry-run")
+    assert day.resends() == [] and len(day.emissions()) == 3
+
+
+KILLED_AT_COMMIT = """
+import os, signal, sys
+from journalgen.ledger.store import Ledger
+def commit(self, ids):  # the files are written; die before the ledger says so
+    if ids:
+        os.kill(os.getpid(), signal.SIGKILL)
+Ledger.commit = commit
+from journalgen.cli import main
+sys.argv[0] = "journalgen"
+main()
+"""
+
+KILLED_BEFORE_WRITING = """
+import importlib, os, signal, sys
+build = importlib.import_module("journalgen.build")  # the module, not the function journalgen exports
+real = build.write_atomically
+def write(directory, outputs):  # intent recorded; die before the re-send reaches the disk
+    if directory.name.startswith("resend-"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(directory, outputs)
+build.write_atomically = write
+from journalgen.cli import main
+sys.argv[0] = "journalgen"
+main()
+"""
+
+
+def run_killed(day: Scenario, script: str) -> None:
+    day.input.write_text(json.dumps(day.close, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", script, "build", "--input", str(day.input), "--config",
+                             str(day.settings), "--out", str(day.out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == -9, result.stderr
+
+
+def test_a_build_killed_after_writing_and_before_committing_is_settled_without_a_duplicate(tmp_path):
+    day = Scenario(tmp_path)
+    day.build()
+    first = check_files(day.day_dir)
+    day.close = with_void(day.close)
+    run_killed(day, KILLED_AT_COMMIT)
+    assert day.resends() == ["resend-1"]
+    assert {(n, state) for _, n, _, state in day.emissions()} == {(0, "committed"), (1, "pending")}
+
+    output = day.build()
+    assert "unchanged: nothing to re-send" in output  # resend-1 is on disk as recorded: settled, not re-sent
+    assert day.resends() == ["resend-1"]
+    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
+        (t, n, "committed") for t in TARGETS for n in (0, 1))
+    resend_1, corrected = check_files(day.day_dir / "resend-1"), check_files(day.day_dir)
+    for name, sums in SUMS.items():
+        assert total(sums(first[name]), sums(resend_1[name])) == total(sums(corrected[name])), name
+
+
+def test_a_build_killed_before_its_files_landed_is_planned_again(tmp_path):
+    day = Scenario(tmp_path)
+    day.build()
+    day.close = with_void(day.close)
+    run_killed(day, KILLED_BEFORE_WRITING)
+    assert day.resends() == [] and {state for *_, state in day.emissions()} == {"committed", "pending"}
+
+    assert "re-send 1: +1 −0 entries" in day.build()
+    assert day.resends() == ["resend-1"]
+    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
+        (t, n, "committed") for t in TARGETS for n in (0, 1))
+
+
+def concurrent_builds(tmp_path: Path, ledger_url: str | None) -> None:
+    """Two builds of the same 24 store-days at once on one ledger: each store-day × target is
+    recorded once, and between them the two runs built each store-day once."""
+    day = Scenario(tmp_path, ledger_url)
+    closes = many_days(tmp_path / "closes.jsonl", 8, 3)
+    command = [sys.executable, "-m", "journalgen", "build", "--input", str(closes), "--config", str(day.settings),
+               "--out", str(day.out), "--lang", "en"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    summaries = [next(line for line in out.splitlines() if line.startswith("Store-days:")) for out, _ in outputs]
+    built = [int(summary.split()[1]) for summary in summaries]
+    assert sum(built) == 24 and all(f"{24 - b} unchanged" in s for b, s in zip(built, summaries, strict=True))
+    ledger = Ledger(day.url)
+    try:
+        with ledger.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT target, store, business_date, number, state FROM emissions JOIN store_days "
+                "ON store_days.id = emissions.store_day_id").all()
+    finally:
+        ledger.close()
+    assert len(rows) == 24 * len(TARGETS) and {(r[3], r[4]) for r in rows} == {(0, "committed")}
+    assert len({r[:3] for r in rows}) == len(rows)
+    assert not list(day.out.rglob("resend-*"))
+
+
+def test_two_builds_at_once_on_one_sqlite_ledger_record_each_store_day_once(tmp_path):
+    concurrent_builds(tmp_path, None)
