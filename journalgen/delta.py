@@ -9,7 +9,7 @@ day the target does not hold is added as it is. Entries held and still in the da
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from journalgen.journal import Entry, EntryKind, Journal
@@ -48,15 +48,13 @@ class Delta:
         return not self.reversed and not self.added
 
 
-def delta(held: Iterable[Entry], journal: Journal, resend: int) -> Delta:
-    """What to emit as `resend-N` to a target holding `held` so that it holds `journal`'s day:
-    reversals of held entries first (in the order they were emitted), then the new entries in
-    journal order."""
-    held = tuple(held)
+def delta(held: Mapping[str, Entry], journal: Journal, resend: int) -> Delta:
+    """What to emit as `resend-N` to a target holding `held` (entries by key) so that it holds
+    `journal`'s day: reversals of held entries first (in the order they were emitted), then the
+    new entries in journal order. Only the reversed entries are looked up in `held`."""
     current = {entry.key for entry in journal.entries}
-    held_keys = {entry.key for entry in held}
-    removed = tuple(entry for entry in held if entry.key not in current)
-    added = tuple(entry for entry in journal.entries if entry.key not in held_keys)
+    removed = tuple(held[key] for key in held if key not in current)
+    added = tuple(entry for entry in journal.entries if entry.key not in held)
     entries = (*(reversal(entry, resend) for entry in removed), *added)
     return Delta(journal=replace(journal, entries=entries, resend=resend), reversed=removed, added=added)
 

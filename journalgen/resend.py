@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from journalgen.build import render
+from journalgen.build import owned_by, render
 from journalgen.close import DailyClose
 from journalgen.delta import delta
 from journalgen.errors import LedgerConflictError
@@ -99,16 +99,18 @@ def store_day(journal: Journal, settings: Settings) -> StoreDayKey:
 
 
 def plan(ledger: Ledger, day: DailyClose | Journal, settings: Settings, targets: str | Iterable[str],
-         *, full: bool = False) -> Plan:
+         *, full: bool = False, rendered: dict[str, bytes] | None = None) -> Plan:
     """What to emit for `day` (a close, or its journal) to each of `targets`; records nothing.
     `full=True` re-emits the whole day to every target that already holds it (e.g. after the
-    user deleted the day in 弥生). Raises a JournalgenError when a target refuses the day."""
+    user deleted the day in 弥生). `rendered`, the day's outputs when already rendered, saves
+    rendering a first emission again. Raises a JournalgenError when a target refuses the day."""
     journal = day if isinstance(day, Journal) else journalize(day, settings)
     key = store_day(journal, settings)
-    number = (ledger.last_number(key) or 0) + 1
+    state = ledger.state(key)
+    number = (state.last_number or 0) + 1
     parts = []
     for name in [targets] if isinstance(targets, str) else list(targets):
-        held = ledger.held(name, key)
+        held = state.of(name)
         change = delta(held.entries, journal, number)
         if held.number is None:
             part = TargetPlan(name, "first", 0, None, journal, {}, added=journal.entries)
@@ -120,7 +122,9 @@ def plan(ledger: Ledger, day: DailyClose | Journal, settings: Settings, targets:
         else:
             part = TargetPlan(name, "delta", number, held.number, change.journal, {},
                               reversed=change.reversed, added=change.added)
-        if part.kind != "unchanged":
+        if part.kind == "first" and rendered is not None:
+            part = replace(part, outputs={file: data for file, data in rendered.items() if owned_by(name, file)})
+        elif part.kind != "unchanged":
             part = replace(part, outputs=render(part.journal, settings, [name]))
         parts.append(part)
     return Plan(day=key, journal=journal, targets=tuple(parts))
@@ -132,6 +136,7 @@ def commit(ledger: Ledger, planned: Plan, run_id: str = "") -> None:
     run_id = run_id or uuid.uuid4().hex
     with ledger.locked(planned.day):
         recorded = {(e.target, e.number): e for e in ledger.emissions(planned.day)}
+        state = ledger.state(planned.day)
         new, pending = [], []
         for part in planned.changed:
             record = part.record()
@@ -139,7 +144,7 @@ def commit(ledger: Ledger, planned: Plan, run_id: str = "") -> None:
             if existing is not None and existing.output_hash == record.output_hash:
                 pending += [existing.id] if existing.state == "pending" else []
                 continue
-            if existing is not None or ledger.held(part.target, planned.day).number != part.base:
+            if existing is not None or state.of(part.target).number != part.base:
                 raise LedgerConflictError(target=part.target, store=planned.day.store,
                                           date=planned.day.business_date.isoformat(), number=part.number)
             new.append(record)
@@ -164,11 +169,11 @@ class Emitter:
         """Write `outputs` (the whole day) into `directory` and what the plan re-sends into
         `directory/resend-N/`; the paths written into `directory` itself, and the plan."""
         if self.dry_run:
-            return [], plan(self.ledger, journal, self.settings, self.targets, full=self.full)
+            return [], plan(self.ledger, journal, self.settings, self.targets, full=self.full, rendered=outputs)
         key = store_day(journal, self.settings)
         with self.ledger.locked(key):
             self.settle(key, directory)
-            planned = plan(self.ledger, journal, self.settings, self.targets, full=self.full)
+            planned = plan(self.ledger, journal, self.settings, self.targets, full=self.full, rendered=outputs)
             ids = self.ledger.record(key, [part.record() for part in planned.changed], self.run_id, "pending")
             written = self.write(directory, outputs)
             resend = planned.resend

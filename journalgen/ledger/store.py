@@ -13,14 +13,14 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -42,13 +42,45 @@ class StoreDayKey:
     business_date: dt.date
 
 
+class HeldEntries(Mapping[str, Entry]):
+    """Entries by key, in the order they were emitted; each parsed from its JSON only when looked up."""
+
+    def __init__(self, documents: dict[str, str]):
+        self._documents = documents
+
+    def __getitem__(self, key: str) -> Entry:
+        return Entry.from_document(json.loads(self._documents[key]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._documents)
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._documents
+
+
 @dataclass(frozen=True)
 class Held:
     """What the ledger says a target holds for a store-day: the entries, and the number of the
     last committed emission (None when nothing was emitted)."""
 
-    entries: tuple[Entry, ...]
+    entries: HeldEntries
     number: int | None
+
+
+@dataclass(frozen=True)
+class DayState:
+    """The ledger's view of a store-day: the highest emission number over all targets (None:
+    none), and what each target that was emitted to holds."""
+
+    last_number: int | None
+    held: dict[str, Held]
+
+    def of(self, target: str) -> Held:
+        """What `target` holds (nothing, if it was never emitted to)."""
+        return self.held.get(target, Held(HeldEntries({}), None))
 
 
 @dataclass(frozen=True)
@@ -161,104 +193,108 @@ class Ledger:
         with self._lock(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True) or 1):
             yield
 
-    def held(self, target: str, day: StoreDayKey) -> Held:
-        """Replay `target`'s committed emissions of `day`: a first or full emission holds its
-        entries; a delta removes what it reversed and adds what it added."""
-        query = (
-            select(Emission.number, Emission.kind, EmittedEntry.role, EmittedEntry.key, EmittedEntry.document)
-            .join(StoreDay, Emission.store_day_id == StoreDay.id)
-            .join(EmittedEntry, EmittedEntry.emission_id == Emission.id, isouter=True)
-            .where(*_is(target, day), Emission.state == "committed")
-            .order_by(Emission.number, EmittedEntry.position)
-        )
-        entries: dict[str, Entry] = {}
-        number, current = None, None
-        with Session(self.engine) as session:
-            for row in session.execute(query):
-                if row.number != current:
-                    current = number = row.number
-                    if row.kind != "delta":
-                        entries = {}
+    def state(self, day: StoreDayKey) -> DayState:
+        """What every target holds of `day`, and the highest emission number recorded (pending
+        included), in one query. A target's committed emissions are replayed in order: a first
+        or full emission holds its entries; a delta removes what it reversed, adds what it added."""
+        last: int | None = None
+        held: dict[str, tuple[int, dict[str, str]]] = {}
+        with self.engine.connect() as connection:
+            for row in connection.execute(_STATE, _day_params(day)):
+                last = row.number if last is None else max(last, row.number)
+                if row.state != "committed":
+                    continue
+                number, entries = held.get(row.target, (None, {}))
+                if row.number != number:
+                    entries = entries if row.kind == "delta" else {}
+                    held[row.target] = (row.number, entries)
                 if row.key is None:
                     continue
                 if row.role == "reverse":
                     entries.pop(row.key, None)
                 else:
-                    entries[row.key] = Entry.from_document(json.loads(row.document))
-        return Held(entries=tuple(entries.values()), number=number)
-
-    def last_number(self, day: StoreDayKey) -> int | None:
-        """The highest emission number recorded for `day` over all targets (pending included)."""
-        query = (select(func.max(Emission.number)).join(StoreDay, Emission.store_day_id == StoreDay.id)
-                 .where(StoreDay.company == day.company, StoreDay.store == day.store,
-                        StoreDay.business_date == day.business_date))
-        with Session(self.engine) as session:
-            return session.execute(query).scalar()
+                    entries[row.key] = row.document
+        return DayState(last_number=last, held={target: Held(HeldEntries(entries), number)
+                                                for target, (number, entries) in held.items()})
 
     def emissions(self, day: StoreDayKey, target: str | None = None) -> list[Recorded]:
         """Every emission of `day` (of one target, or all), in number then target order."""
-        query = (select(Emission, StoreDay.target).join(StoreDay, Emission.store_day_id == StoreDay.id)
-                 .where(StoreDay.company == day.company, StoreDay.store == day.store,
-                        StoreDay.business_date == day.business_date)
-                 .order_by(Emission.number, StoreDay.target))
-        if target is not None:
-            query = query.where(StoreDay.target == target)
-        with Session(self.engine) as session:
-            return [Recorded(id=e.id, target=t, number=e.number, kind=e.kind, state=e.state, folder=e.folder,
-                             files=tuple(json.loads(e.files)), output_hash=e.output_hash, run_id=e.run_id)
-                    for e, t in session.execute(query)]
+        with self.engine.connect() as connection:
+            return [Recorded(id=row.id, target=row.target, number=row.number, kind=row.kind, state=row.state,
+                             folder=row.folder, files=tuple(json.loads(row.files)), output_hash=row.output_hash,
+                             run_id=row.run_id)
+                    for row in connection.execute(_EMISSIONS, _day_params(day))
+                    if target in (None, row.target)]
 
     def record(self, day: StoreDayKey, records: Sequence[Record], run_id: str, state: str) -> list[int]:
         """Record `records` in one transaction, as `pending` or `committed`; their ids."""
+        if not records:
+            return []
         now = dt.datetime.now(dt.UTC)
         ids = []
-        with Session(self.engine) as session, session.begin():
+        with self.engine.begin() as connection:
+            store_days = dict(connection.execute(_STORE_DAYS, _day_params(day)).all())
             for record in records:
-                emission = Emission(
-                    store_day_id=self._store_day_id(session, record.target, day), number=record.number,
-                    kind=record.kind, state=state, folder=record.folder, files=json.dumps(list(record.files)),
-                    output_hash=record.output_hash, run_id=run_id, created_at=now,
-                    committed_at=now if state == "committed" else None,
-                )
-                session.add(emission)
-                session.flush()
+                if record.target not in store_days:
+                    store_days[record.target] = connection.execute(
+                        _NEW_STORE_DAY, {"target": record.target, **_day_params(day)}).scalar_one()
+                emission_id = connection.execute(_NEW_EMISSION, {
+                    "store_day_id": store_days[record.target], "number": record.number, "kind": record.kind,
+                    "state": state, "folder": record.folder, "files": json.dumps(list(record.files)),
+                    "output_hash": record.output_hash, "run_id": run_id, "created_at": now,
+                    "committed_at": now if state == "committed" else None,
+                }).scalar_one()
                 roles = [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added]
-                session.add_all(
-                    EmittedEntry(emission_id=emission.id, position=position, role=role, key=entry.key,
-                                 kind=entry.kind.value, amount=entry.amount,
-                                 document=json.dumps(entry.document(), ensure_ascii=False))
-                    for position, (role, entry) in enumerate(roles)
-                )
-                ids.append(emission.id)
+                if roles:
+                    connection.execute(_NEW_ENTRY, [
+                        {"emission_id": emission_id, "position": position, "role": role, "key": entry.key,
+                         "kind": entry.kind.value, "amount": entry.amount,
+                         "document": json.dumps(entry.document(), ensure_ascii=False)}
+                        for position, (role, entry) in enumerate(roles)
+                    ])
+                ids.append(emission_id)
         return ids
 
     def commit(self, ids: Sequence[int]) -> None:
         """Mark pending emissions committed."""
-        with Session(self.engine) as session, session.begin():
-            session.execute(update(Emission).where(Emission.id.in_(ids), Emission.state == "pending")
-                            .values(state="committed", committed_at=dt.datetime.now(dt.UTC)))
+        if not ids:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(_COMMIT, {"ids": list(ids), "now": dt.datetime.now(dt.UTC)})
 
     def discard(self, ids: Sequence[int]) -> None:
         """Forget pending emissions that never reached their target."""
+        if not ids:
+            return
         with Session(self.engine) as session, session.begin():
             pending = select(Emission.id).where(Emission.id.in_(ids), Emission.state == "pending")
             session.execute(delete(EmittedEntry).where(EmittedEntry.emission_id.in_(pending)))
             session.execute(delete(Emission).where(Emission.id.in_(ids), Emission.state == "pending"))
 
-    @staticmethod
-    def _store_day_id(session: Session, target: str, day: StoreDayKey) -> int:
-        found = session.execute(select(StoreDay.id).where(*_is(target, day))).scalar()
-        if found is not None:
-            return found
-        row = StoreDay(target=target, company=day.company, store=day.store, business_date=day.business_date)
-        session.add(row)
-        session.flush()
-        return row.id
 
 
-def _is(target: str, day: StoreDayKey) -> tuple:
-    return (StoreDay.target == target, StoreDay.company == day.company, StoreDay.store == day.store,
-            StoreDay.business_date == day.business_date)
+_OF_DAY = (StoreDay.company == bindparam("company"), StoreDay.store == bindparam("store"),
+           StoreDay.business_date == bindparam("business_date"))
+_STATE = (
+    select(StoreDay.target, Emission.number, Emission.kind, Emission.state, EmittedEntry.role, EmittedEntry.key,
+           EmittedEntry.document)
+    .join(Emission, Emission.store_day_id == StoreDay.id)
+    .join(EmittedEntry, EmittedEntry.emission_id == Emission.id, isouter=True)
+    .where(*_OF_DAY)
+    .order_by(StoreDay.target, Emission.number, EmittedEntry.position)
+)
+_EMISSIONS = (select(Emission, StoreDay.target).join(StoreDay, Emission.store_day_id == StoreDay.id)
+              .where(*_OF_DAY).order_by(Emission.number, StoreDay.target))
+_COMMIT = (update(Emission).where(Emission.id.in_(bindparam("ids", expanding=True)), Emission.state == "pending")
+           .values(state="committed", committed_at=bindparam("now")))
+_NEW_STORE_DAY = insert(StoreDay).returning(StoreDay.id)
+_NEW_EMISSION = insert(Emission).returning(Emission.id)
+_NEW_ENTRY = insert(EmittedEntry)
+_STORE_DAYS = select(StoreDay.target, StoreDay.id).where(*_OF_DAY)
+
+
+def _day_params(day: StoreDayKey) -> dict[str, object]:
+    return {"company": day.company, "store": day.store, "business_date": day.business_date}
 
 
 def _safe(url: str) -> str:
