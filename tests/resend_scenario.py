@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -203,3 +205,31 @@ def run(tmp_path: Path, ledger_url: str | None = None) -> None:
         *[(0, "first")] * 3, *[(1, "delta")] * 3, *[(2, "delta")] * 3, *[(3, "full")] * 3]
     assert {state for *_, state in day.emissions()} == {"committed"}
     assert "unchanged: nothing to re-send" in day.build() and day.resends() == [f"resend-{n}" for n in (1, 2, 3)]
+
+
+def concurrent_builds(tmp_path: Path, ledger_url: str | None) -> None:
+    """Two builds of the same 24 store-days at once on one ledger: each store-day × target is
+    recorded once, and between them the two runs built each store-day once."""
+    day = Scenario(tmp_path, ledger_url)
+    closes = many_days(tmp_path / "closes.jsonl", 8, 3)
+    command = [sys.executable, "-m", "journalgen", "build", "--input", str(closes), "--config", str(day.settings),
+               "--out", str(day.out), "--lang", "en"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    summaries = [next(line for line in out.splitlines() if line.startswith("Store-days:")) for out, _ in outputs]
+    built = [int(summary.split()[1]) for summary in summaries]
+    assert sum(built) == 24 and all(f"{24 - b} unchanged" in s for b, s in zip(built, summaries, strict=True))
+    ledger = Ledger(day.url)
+    try:
+        with ledger.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT target, store, business_date, number, state FROM emissions JOIN store_days "
+                "ON store_days.id = emissions.store_day_id").all()
+    finally:
+        ledger.close()
+    assert len(rows) == 24 * len(TARGETS) and {(r[3], r[4]) for r in rows} == {(0, "committed")}
+    assert len({r[:3] for r in rows}) == len(rows)
+    assert not list(day.out.rglob("resend-*"))
+
+

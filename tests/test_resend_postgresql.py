@@ -19,3 +19,7 @@ def fresh_database(url: str, name: str) -> str:
 
 def test_day_unchanged_void_correction_full_on_postgresql(tmp_path, postgresql_url):  # noqa: F811
     resend_scenario.run(tmp_path, fresh_database(postgresql_url, "scenario"))
+
+
+def test_two_workers_at_once_on_one_postgresql_ledger_record_each_store_day_once(tmp_path, postgresql_url):  # noqa: F811
+    resend_scenario.concurrent_builds(tmp_path, fresh_database(postgresql_url, "workers"))
