@@ -166,3 +166,29 @@ def test_a_build_killed_before_its_files_landed_is_planned_again(tmp_path):
 
 def test_two_builds_at_once_on_one_sqlite_ledger_record_each_store_day_once(tmp_path):
     concurrent_builds(tmp_path, None)
+
+
+def test_the_readme_connector_example_posts_the_day_once_then_only_the_difference(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Posting through the sent-ledger"):]
+    code = section[section.index("```python\n") + 10:section.index("\n```", section.index("```python"))]
+    code = code.replace('"settings.toml"', repr(str(REPO / "journalgen" / "sample" / "settings.toml")))
+    code = code.replace('"postgresql+psycopg://journalgen@db.internal/journalgen"',
+                        repr(f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+
+    class Freee:
+        def __init__(self):
+            self.posted = []
+
+        def post(self, path, json):
+            self.posted.append((path, json.get("ref_number")))
+
+    sample, posts = json.loads(SAMPLE_DAY.read_text(encoding="utf-8")), []
+    for payload in (sample, sample, with_void(sample)):
+        client = Freee()
+        exec(code, {"payload": json.dumps(payload, ensure_ascii=False), "freee_client": client, "log": print})
+        posts.append(client.posted)
+    first, again, resend = posts
+    assert len(first) == 6 and {path for path, _ in first} == {"/api/1/deals", "/api/1/transfers"}
+    assert again == []
+    assert resend == [("/api/1/deals", "POS-20250110-0001-cash-refund-resend-1")]
