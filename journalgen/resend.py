@@ -22,10 +22,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from journalgen.build import owned_by, render
 from journalgen.close import DailyClose
 from journalgen.delta import delta
-from journalgen.errors import LedgerConflictError
+from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.journal import Entry, Journal
 from journalgen.journalize import journalize
 from journalgen.ledger import Ledger, Record, StoreDayKey, output_hash
@@ -168,6 +170,12 @@ class Emitter:
     def emit(self, directory: Path, journal: Journal, outputs: dict[str, bytes]) -> tuple[list[Path], Plan]:
         """Write `outputs` (the whole day) into `directory` and what the plan re-sends into
         `directory/resend-N/`; the paths written into `directory` itself, and the plan."""
+        try:
+            return self._emit(directory, journal, outputs)
+        except SQLAlchemyError as exc:  # the store-day fails with the reason; the next run settles it
+            raise LedgerUnavailableError(url=self.ledger.safe_url, reason=str(exc).splitlines()[0]) from None
+
+    def _emit(self, directory: Path, journal: Journal, outputs: dict[str, bytes]) -> tuple[list[Path], Plan]:
         if self.dry_run:
             return [], plan(self.ledger, journal, self.settings, self.targets, full=self.full, rendered=outputs)
         key = store_day(journal, self.settings)

@@ -16,6 +16,7 @@ from resend_scenario import (
 )
 from click.testing import CliRunner
 from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
 
 from journalgen.cli import cli
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
@@ -58,6 +59,19 @@ def test_a_ledger_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path):
                                       "--out", str(bad.out), "--lang", "ja"])
     assert result.exit_code == 2 and "[LEDGER_UNAVAILABLE] 送信台帳 nosuchdialect://x を開けません" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_ledger_failing_during_a_build_fails_that_store_day_with_the_reason(tmp_path, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(Ledger, "record", down)
+    day = Scenario(tmp_path)
+    day.input.write_text(json.dumps(day.close, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--input", str(day.input), "--config", str(day.settings),
+                                      "--out", str(day.out), "--lang", "en"])
+    assert result.exit_code == 1 and "[LEDGER_UNAVAILABLE]" in result.stderr and "database is locked" in result.stderr
+    assert "0 built, 0 unchanged, 0 re-sent, 1 failed" in result.stdout
 
 
 def test_plan_post_commit_for_a_connector(tmp_path):

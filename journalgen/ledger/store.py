@@ -126,6 +126,7 @@ class Ledger:
 
     def __init__(self, url: str):
         self.url = url
+        self.safe_url = _safe(url)
         try:
             parsed = make_url(url)
             self.sqlite = parsed.get_backend_name() == "sqlite"
@@ -141,7 +142,7 @@ class Ledger:
                     config.attributes["connection"] = connection
                     command.upgrade(config, "head")
         except (ArgumentError, SQLAlchemyError, OSError, ImportError) as exc:
-            raise LedgerUnavailableError(url=_safe(url), reason=str(exc).splitlines()[0]) from None
+            raise LedgerUnavailableError(url=self.safe_url, reason=str(exc).splitlines()[0]) from None
 
     def _engine(self, url: str) -> Engine:
         if not self.sqlite:
