@@ -193,7 +193,9 @@ def _report(result: StoreDayResult, lang: Lang) -> None:
         journal = result.journal
         folder = result.written[0].parent if result.written else ""
         files = ", ".join(path.name for path in result.written)
-        click.echo(translate("✓ {where}: net sales {sales}, entries: {entries} → {folder}/ ({files})", lang).format(
+        line = ("✓ {where}: net sales {sales}, entries: {entries} → {folder}/ ({files})" if result.written
+                else "✓ {where}: net sales {sales}, entries: {entries} (dry run: nothing written)")
+        click.echo(translate(line, lang).format(
             where=where, sales=format_yen(journal.net_sales()), entries=len(journal.entries), folder=folder,
             files=files))
     if result.removed:

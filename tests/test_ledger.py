@@ -105,6 +105,7 @@ def test_a_dry_run_writes_and_records_nothing(tmp_path):
     day = Scenario(tmp_path)
     output = day.build("--dry-run")
     assert "1 built" in output and "Dry run: nothing was written or recorded." in output
+    assert "entries: 7 (dry run: nothing written)" in output
     assert not day.out.exists()
     day.build()
     day.close = with_void(day.close)
