@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -39,6 +39,9 @@ from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
 from journalgen.storeday import TEMPORARY_PREFIX, output_lock, switch
 from journalgen.target import Skip, Target
+
+if TYPE_CHECKING:
+    from journalgen.resend import Emitter, Plan
 
 
 def target_options(target: Target, settings: Settings) -> Any:
@@ -142,6 +145,8 @@ class StoreDayResult:
     skipped: dict[str, Skip] = field(default_factory=dict)
     """Targets that left this store-day out, with why (not linked, outside the link window)."""
     store_day: tuple[dt.date, str] | None = None
+    plan: Plan | None = None
+    """What the sent-ledger made of this store-day (built, unchanged, re-sent), with an emitter."""
 
 
 def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
@@ -175,7 +180,7 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
 
 def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path,
-    check: Callable[[Journal], None] | None = None,
+    check: Callable[[Journal], None] | None = None, emitter: Emitter | None = None,
 ) -> Iterator[StoreDayResult]:
     """Build every loaded close into `out_dir/<date>/<store>/`, holding the output folder's lock,
     and yield each store-day's result as soon as its folder has switched.
@@ -183,20 +188,22 @@ def build_closes(
     Each store-day's folder switches as one step (`storeday.switch`). An input error, a refused
     store-day or a file-system refusal becomes that store-day's failed result and the rest still
     build; a store-day refused after an earlier build keeps none of that build's files. `check`
-    may refuse a journal (raise a JournalgenError) before anything is rendered. Raises
-    OutputBusyError when another run writes into `out_dir`, OutputFolderError when it cannot be
-    made or locked."""
+    may refuse a journal (raise a JournalgenError) before anything is rendered. With an `emitter`
+    (resend.py) each store-day is written and recorded through the sent-ledger, re-sends into
+    `resend-N/`. Raises OutputBusyError when another run writes into `out_dir`,
+    OutputFolderError when it cannot be made or locked."""
     with contextlib.ExitStack() as held:
         try:
-            held.enter_context(output_lock(out_dir))
+            if emitter is None or not emitter.dry_run:  # a dry run writes nothing, not even the folder
+                held.enter_context(output_lock(out_dir))
         except OSError as exc:  # the output folder itself cannot be made or locked
             raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
         for item in loaded:
-            yield _build_store_day(item, settings, targets, out_dir, check)
+            yield _build_store_day(item, settings, targets, out_dir, check, emitter)
 
 
 def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path,
-                     check: Callable[[Journal], None] | None) -> StoreDayResult:
+                     check: Callable[[Journal], None] | None, emitter: Emitter | None) -> StoreDayResult:
     store_day = item.close.store_day if item.close is not None else item.store_day
     result = StoreDayResult(source=item.source, close=item.close, error=item.error, store_day=store_day)
     if store_day is None:
@@ -210,8 +217,17 @@ def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], 
             if check is not None:
                 check(result.journal)
             outputs = render(result.journal, settings, targets, result.skipped)
+            if emitter is not None:
+                switched, result.plan = emitter.emit(directory, result.journal, outputs)
+                result.written, result.removed = switched.written, switched.removed
+                return result
     except JournalgenError as error:
         result.error = error
+    except OSError as exc:  # the emitter's writes
+        result.error = OutputWriteError(file=str(directory), problems=(os_problem(exc),))
+        return result
+    if emitter is not None and emitter.dry_run:
+        return result
     try:
         switched = switch(directory, outputs if result.error is None else {})
     except OSError as exc:

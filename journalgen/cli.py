@@ -23,12 +23,15 @@ from journalgen.i18n import Lang, default_lang, format_yen, translate
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes, skipped_inputs
 from journalgen.journal import Journal
 from journalgen.journalize import journalize
+from journalgen.ledger import LEDGER_FILE, Ledger, default_url
 from journalgen.mapping_cli import mapping
 from journalgen.plugins import installed_targets
+from journalgen.resend import Emitter
 from journalgen.review import open_in_browser, review_closes, write_index
 from journalgen.safe_text import escaped
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
+from journalgen.storeday import switch
 from journalgen.summary import DayOutcome, RunSummary, days_without_close, format_ranges, stores_missing
 from journalgen.warnings import refuse_warnings
 
@@ -193,12 +196,14 @@ def cli() -> None:
 @click.option("--strict", is_flag=True,
               help="Fail a store-day that has warnings (suspense account, cash difference, …); nothing is "
                    "written for it.")
+@click.option("--full", is_flag=True, help="Re-send every store-day whole (recorded), e.g. after it was deleted in 弥生.")
+@click.option("--dry-run", is_flag=True, help="Say what would be built and re-sent; write and record nothing.")
 @json_option
 @quiet_option
 @verbose_option
 @lang_option
 def build(day, start, end, store_code, input_path, config, sample, targets, out_dir, fiscal_period, strict,
-          as_json, quiet, verbose, lang) -> None:
+          full, dry_run, as_json, quiet, verbose, lang) -> None:
     """Build journals into OUT/<date>/<store>/ for each store-day of the input."""
     lang = lang or default_lang()
     if day and (start or end):
@@ -235,19 +240,24 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
         if as_json:
             _print_json(_summary("build", [], loaded, first, last), lang)
         raise SystemExit(EXIT_FAILED)
+    ledger = _open_ledger(settings, out_dir, dry_run, lang)
     console.start_progress(len(loaded))
     outcomes = []
     try:
+        emitter = Emitter(ledger, settings, targets, switch, full=full, dry_run=dry_run)
         for result in build_closes(loaded, settings, targets, out_dir,
-                                   check=refuse_warnings(settings) if strict else None):
+                                   check=refuse_warnings(settings) if strict else None, emitter=emitter):
             outcomes.append(DayOutcome.of_build(result, settings))
             _report(console, outcomes[-1])
             console.advance()
     finally:  # an interrupted run leaves its lines, not a half-drawn progress line
         console.stop_progress()
+        ledger.close()
     summary = _summary("build", outcomes, loaded, first, last)
     _report_coverage(console, summary)
     _report_totals(console, summary)
+    if dry_run:
+        console.line(translate("Dry run: nothing was written or recorded.", lang), always=True)
     if as_json:
         _print_json(summary, lang)
     elif is_terminal(console.out) and summary.totals()["ok"]:
@@ -264,6 +274,42 @@ def _next_step(console: Console, built: DayOutcome, targets: list[str]) -> None:
         message = translate("Next: check a day with `journalgen review --date {date}` before its files reach "
                             "your books.", console.lang)
     console.line(message.format(date=built.close.business_date.isoformat()))
+
+
+def _open_ledger(settings: Settings, out_dir: Path, dry_run: bool, lang: Lang) -> Ledger:
+    """The run's sent-ledger: `[ledger] url`, else OUT/.journalgen/ledger.sqlite3. A dry run
+    over an OUT that has none plans against an empty one kept in memory and creates nothing."""
+    url = settings.ledger.url or default_url(out_dir)
+    if dry_run and settings.ledger.url is None and not (out_dir / LEDGER_FILE).exists():
+        url = "sqlite://"
+    try:
+        return Ledger(url)
+    except JournalgenError as error:
+        _fail_usage(error, lang)
+
+
+def _signed_yen(amount: int) -> str:
+    return ("+" if amount >= 0 else "−") + format_yen(abs(amount))
+
+
+def _report_resend(console: Console, outcome: DayOutcome) -> None:
+    """Under a store-day's line: `unchanged`, or what its re-send holds and where."""
+    lang, plan = console.lang, outcome.plan
+    if plan is None or outcome.status == "failed":
+        return
+    resend = plan.resend
+    folder = outcome.files[0].parent / resend.folder if resend is not None and outcome.files else ""
+    if plan.status == "unchanged":
+        console.line(translate("unchanged: nothing to re-send", lang), indent="  ")
+    elif resend is not None and resend.kind == "full":
+        console.line(translate("re-send {number} (whole day): {entries} entries → {folder}/", lang).format(
+            number=resend.number, entries=len(resend.added), folder=folder or resend.folder), indent="  ")
+    elif resend is not None:
+        console.line(translate("re-send {number}: +{added} −{reversed} entries, sales {sales} → {folder}/",
+                               lang).format(number=resend.number, added=len(resend.added),
+                                            reversed=len(resend.reversed),
+                                            sales=_signed_yen(resend.journal.net_sales()),
+                                            folder=folder or resend.folder), indent="  ")
 
 
 def _summary(command, outcomes: list[DayOutcome], loaded: list[LoadedClose], first: dt.date | None,
@@ -288,11 +334,16 @@ def _report(console: Console, outcome: DayOutcome) -> None:
     elif outcome.status == "valid":
         console.line(translate("{where}: valid, net sales {sales}", lang).format(
             where=outcome.source, sales=format_yen(outcome.net_sales)), mark="ok")
+    elif not outcome.files and outcome.plan is not None:  # a dry run
+        console.line(translate("{where}: net sales {sales}, entries: {entries} (dry run: nothing written)",
+                               lang).format(where=where, sales=format_yen(outcome.net_sales),
+                                            entries=outcome.entries), mark="ok")
     else:
         folder = outcome.files[0].parent if outcome.files else ""
         console.line(translate("{where}: net sales {sales}, entries: {entries} → {folder}/ ({files})", lang).format(
             where=where, sales=format_yen(outcome.net_sales), entries=outcome.entries, folder=folder,
             files=", ".join(path.name for path in outcome.files)), mark="ok")
+    _report_resend(console, outcome)
     console.line(translate("input: {source}", lang).format(source=outcome.source), indent="  ", verbose=True)
     for name, skip in outcome.skipped.items():
         console.line(translate("{target}: skipped, {reason}", lang).format(target=name, reason=skip.message(lang)),
@@ -326,6 +377,13 @@ def _report_totals(console: Console, summary: RunSummary) -> None:
     else:
         message = translate("Store-days: {ok} valid, {failed} failed, {warnings} warning(s).", console.lang)
     console.line(message.format(**totals), always=True)
+    statuses = [outcome.plan.status for outcome in summary.outcomes
+                if outcome.plan is not None and outcome.status != "failed"]
+    if statuses:
+        console.line(translate("Sent-ledger: {first} sent for the first time, {unchanged} unchanged, {resent} "
+                               "re-sent.", console.lang).format(first=statuses.count("built"),
+                                                                unchanged=statuses.count("unchanged"),
+                                                                resent=statuses.count("resent")), always=True)
 
 
 def _print_json(summary: RunSummary, lang: Lang) -> None:

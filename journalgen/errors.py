@@ -188,6 +188,19 @@ class OutputCollisionError(JournalgenError):
     template = "targets {first} and {second} both render {name}"
 
 
+class LedgerUnavailableError(JournalgenError):
+    code = "LEDGER_UNAVAILABLE"
+    template = "the sent-ledger {url} cannot be opened: {reason}"
+
+
+class LedgerConflictError(JournalgenError):
+    code = "LEDGER_CONFLICT"
+    template = (
+        "{target} {store} {date}: the sent-ledger moved on since this plan was made (another run recorded "
+        "re-send {number}); plan again"
+    )
+
+
 # --- pydantic → Problem -------------------------------------------------------------------
 
 # Reasons for pydantic's error types, as message ids the catalog translates.

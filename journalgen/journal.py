@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import zip_longest
-from typing import Literal
+from typing import Any, Literal
 
 from journalgen.close import DailyClose, PaymentItem, PaymentKind, Store, TaxCategory
 from journalgen.tax import TaxRounding
@@ -82,6 +82,17 @@ class Line:
             **({"sub_account": self.sub_account} if self.sub_account else {}),
         }
 
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Line:
+        """The line `document()` of an Entry wrote (its key and its content)."""
+        data = dict(document)
+        payment_item = data.pop("payment_item")
+        return cls(**data | {
+            "tax": TaxCategory(data["tax"]),
+            "payment": PaymentKind(data["payment"]) if data["payment"] else None,
+            "payment_item": PaymentItem.model_validate(payment_item) if payment_item else None,
+        })
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -126,6 +137,30 @@ class Entry:
         """The entry's size: its debit total (equal to its credit total once checked)."""
         return self.debit
 
+    def document(self) -> dict[str, Any]:
+        """The entry as plain data, keys in reading order (as `journal.json` and the ledger hold it)."""
+        return {
+            "key": self.key,
+            "kind": self.kind.value,
+            "sources": list(self.sources),
+            **({"receipt_no": self.receipt_no} if self.receipt_no else {}),
+            **({"original_date": self.original_date.isoformat()} if self.original_date else {}),
+            "lines": [{"key": line.key, **line.content()} for line in self.lines],
+        }
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Entry:
+        """The entry `document()` wrote."""
+        original_date = document.get("original_date")
+        return cls(
+            kind=EntryKind(document["kind"]),
+            lines=tuple(Line.from_document(line) for line in document["lines"]),
+            sources=tuple(document["sources"]),
+            key=document["key"],
+            receipt_no=document.get("receipt_no"),
+            original_date=dt.date.fromisoformat(original_date) if original_date else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Journal:
@@ -137,6 +172,9 @@ class Journal:
     source: str = ""
     tax_rounding: TaxRounding = "floor"
     """How tax was computed for rows that came without the register's `tax_amount`."""
+    resend: int = 0
+    """0 for a store-day's journal; N for the delta journal of its `resend-N` (see delta.py),
+    so a target can name the re-send in what it renders (freee's `ref_number`)."""
 
     @property
     def business_date(self) -> dt.date:

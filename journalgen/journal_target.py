@@ -32,17 +32,7 @@ def journal_document(journal: Journal) -> dict[str, Any]:
         "business_date": journal.business_date.isoformat(),
         "store": {"code": journal.store.code, "name": journal.store.name},
         "net_sales": journal.net_sales(),
-        "entries": [
-            {
-                "key": entry.key,
-                "kind": entry.kind.value,
-                "sources": list(entry.sources),
-                **({"receipt_no": entry.receipt_no} if entry.receipt_no else {}),
-                **({"original_date": entry.original_date.isoformat()} if entry.original_date else {}),
-                "lines": [{"key": line.key, **line.content()} for line in entry.lines],
-            }
-            for entry in journal.entries
-        ],
+        "entries": [entry.document() for entry in journal.entries],
     }
 
 

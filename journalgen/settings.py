@@ -212,6 +212,14 @@ class BuildOptions(_Section):
     targets: tuple[str, ...] = ("journal",)
 
 
+class LedgerOptions(_Section):
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the sent-ledger (e.g. postgresql+psycopg://host/db); "
+                    "default: the SQLite file OUT/.journalgen/ledger.sqlite3",
+    )
+
+
 PAYMENT_LABELS: dict[PaymentKind, str] = {
     PaymentKind.cash: "現金",
     PaymentKind.credit: "クレジット",
@@ -259,6 +267,7 @@ class Settings(_Section):
     journal: JournalOptions = JournalOptions()
     cash_movements: dict[str, CashReason] = {}
     build: BuildOptions = BuildOptions()
+    ledger: LedgerOptions = LedgerOptions()
     targets: dict[str, dict[str, Any]] = {}
     fiscal_period_override: FiscalPeriod | None = Field(
         default=None, description="set for one run by `--fiscal-period`; not read from TOML"

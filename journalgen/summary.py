@@ -16,6 +16,7 @@ from journalgen.close import DailyClose
 from journalgen.errors import JournalgenError
 from journalgen.i18n import Lang
 from journalgen.journal import Journal
+from journalgen.resend import Plan
 from journalgen.settings import Settings
 from journalgen.target import Skip
 from journalgen.warnings import DayWarning, day_warnings
@@ -38,6 +39,8 @@ class DayOutcome:
     removed: list[Path] = field(default_factory=list)
     skipped: dict[str, Skip] = field(default_factory=dict)
     """The targets that left this store-day out (not linked, outside the link window), with why."""
+    plan: Plan | None = None
+    """What the sent-ledger made of this store-day: first sent, unchanged or re-sent."""
     warnings: list[DayWarning] = field(default_factory=list)
     error: JournalgenError | None = None
 
@@ -56,7 +59,7 @@ class DayOutcome:
         """The outcome of one store-day of `build_closes`."""
         outcome = cls.of(result.source, result.close, result.journal, result.error, settings, "built")
         outcome.files, outcome.removed = list(result.written), list(result.removed)
-        outcome.skipped = dict(result.skipped)
+        outcome.skipped, outcome.plan = dict(result.skipped), result.plan
         return outcome
 
     def warning_count(self) -> int:

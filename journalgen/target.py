@@ -58,6 +58,9 @@ class Target:
       this target, names the reason on the store-day's line, and builds its other targets.
     - `mappings`: {kind: MappingKind}, the code mappings a person edits as a CSV with
       `journalgen mapping export|import|auto --target NAME --kind KIND`.
+    - `delta`: whether `render` takes a re-send's delta journal (reversals of entries the target
+      holds, sides swapped, plus new entries; `journal.resend` is N) and renders just that; when
+      False a changed store-day is re-emitted whole in `resend-N/`.
     - `locale_dir`: the plugin's babel catalogs (`<dir>/ja/LC_MESSAGES/journalgen.po`), where the
       Japanese of its `options` validators' messages is looked up (then the core's).
     """
@@ -67,6 +70,7 @@ class Target:
     render: Renderer
     check: Checker | None = None
     options: type[BaseModel] | None = None
+    delta: bool = True
     locale_dir: Path | None = None
     skip: Skipper | None = None
     mappings: Mapping[str, MappingKind] = field(default_factory=dict)

@@ -26,7 +26,14 @@ def invoke(*args: str):
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every output file under `folder`; the sent-ledger (`.journalgen/`) records when, so it is left out."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".journalgen" not in p.relative_to(folder).parts}
+
+
+def days(out: Path) -> list[str]:
+    """The business-day folders under `out` (not the sent-ledger's `.journalgen/` nor the lock)."""
+    return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
 
 
 def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_path):
@@ -35,8 +42,9 @@ def test_the_readme_command_builds_every_sample_day_for_every_sample_target(tmp_
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "純売上 ￥102,220" in result.stdout and "店舗・営業日: 作成 7 件、失敗 0 件、警告 5 件。" in result.stdout
+    assert "送信台帳: 初回 7 件、変更なし 0 件、再送 0 件。" in result.stdout
     out = tmp_path / "out"
-    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(SAMPLE_DAYS)
+    assert days(out) == sorted(SAMPLE_DAYS)
     for day, stores in SAMPLE_DAYS.items():
         for store in stores:
             names = {p.name for p in (out / day / store).iterdir()}
@@ -54,9 +62,9 @@ def test_a_range_builds_only_its_days_and_names_the_days_without_a_close(tmp_pat
     result = invoke("build", "--from", "2025-01-11", "--to", "2025-01-16", "--target", "journal",
                     "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
-        "2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
+    assert days(tmp_path) == ["2025-01-11", "2025-01-12", "2025-01-13", "2025-01-14"]
     assert "Store-days: 5 built, 0 failed, 4 warning(s)." in result.output
+    assert "Sent-ledger: 5 sent for the first time, 0 unchanged, 0 re-sent." in result.output
     assert [line for line in result.output.splitlines() if line.startswith("·")] == [
         "· No daily close on 2 day(s): 2025-01-15..2025-01-16"]
 

@@ -116,10 +116,12 @@ def test_bad_input_is_named_and_others_still_build(tmp_path, case, content, fiel
     if case in REASONS:
         assert REASONS[case][0 if lang == "ja" else 1] in message
     # the good store-day was built, in full
-    assert sorted(p.name for p in (out / "2025-01-10" / "0001").iterdir() if not p.name.startswith(".")) == ["journal.csv", "journal.json"]
-    # nothing at all for the bad one, and no temporary file anywhere
+    assert sorted(p.name for p in (out / "2025-01-10" / "0001").iterdir() if not p.name.startswith(".")) == [
+        "journal.csv", "journal.json"]
+    # nothing at all for the bad one, and no temporary file anywhere (the sent-ledger aside)
     assert not (out / "2025-01-10" / "0009").exists()
-    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name not in (MANIFEST, LOCK_FILE)]
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name not in (MANIFEST, LOCK_FILE)
+                and ".journalgen" not in p.relative_to(out).parts]
 
 
 def test_the_same_store_day_twice_fails_every_copy(tmp_path):

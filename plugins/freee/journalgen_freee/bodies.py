@@ -11,7 +11,7 @@ left out for tax codes that take no tax (非課売上, 対象外 …).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from journalgen.journal import Journal
@@ -19,6 +19,8 @@ from journalgen.settings import Settings
 from journalgen_freee.company import company_of
 from journalgen_freee.errors import Need
 from journalgen_freee.grouping import (
+    MAX_REF,
+    Draft,
     DealDraft,
     Detail,
     JournalDraft,
@@ -54,6 +56,8 @@ def build_requests(journal: Journal, settings: Settings, options: FreeeOptions) 
         *sales_drafts(journal, settings, options.sales_deals == "per_day", masters.is_walletable, prefix),
         *other_drafts(journal, settings, masters.is_walletable, prefix),
     ]
+    if journal.resend:  # a re-send's bodies name the originals they adjust
+        drafts = [replace(draft, ref=resend_ref(draft, journal.resend)) for draft in drafts]
     company_id = masters.company_id()
     day = journal.business_date.isoformat()
     deals: list[dict[str, Any]] = []
@@ -68,6 +72,15 @@ def build_requests(journal: Journal, settings: Settings, options: FreeeOptions) 
             deals.append(_deal_body(draft, masters, company_id, day))
     masters.raise_missing(journal.source)
     return FreeeRequests(company_id=company_id, deals=deals, transfers=transfers, manual_journals=manual_journals)
+
+
+def resend_ref(draft: Draft, number: int) -> str:
+    """The ref_number of a re-send's body: `{original}-resend-N`; for a manual journal, whose
+    ref_number freee caps at 20 characters, `{original, cut}-rN`."""
+    if isinstance(draft, JournalDraft):
+        suffix = f"-r{number}"
+        return draft.ref[:MAX_REF - len(suffix)] + suffix
+    return f"{draft.ref}-resend-{number}"
 
 
 def _deal_body(draft: DealDraft, masters: Masters, company_id: int, day: str) -> dict[str, Any]:

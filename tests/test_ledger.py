@@ -1,0 +1,210 @@
+"""The sent-ledger itself: migrations, the library's plan → commit, dry runs, a kill at the worst
+moment, and two builds at once on one ledger."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from resend_scenario import (
+    DAY, SAMPLE_DAY, SUMS, TARGETS, Scenario, check_files, concurrent_builds, settings_text, total,
+)
+from click.testing import CliRunner
+from sqlalchemy import inspect
+from sqlalchemy.exc import OperationalError
+
+from journalgen.cli import cli
+from journalgen.errors import LedgerConflictError, LedgerUnavailableError
+from journalgen.inputs import parse_close
+from journalgen.ledger import Ledger
+from journalgen.ledger.models import Base
+from journalgen.resend import commit, plan
+from journalgen.settings import load_settings
+
+REPO = Path(__file__).parents[1]
+SETTINGS = load_settings(REPO / "journalgen" / "sample" / "settings.toml")
+CLOSE = parse_close(SAMPLE_DAY.read_text(encoding="utf-8"))
+VOID = {"receipt_no": "0000777", "original_date": "2025-01-09", "payment": "cash", "tax": "standard_10",
+        "amount": 2200, "tax_amount": 200}
+
+
+def with_void(close_json: dict) -> dict:
+    return close_json | {"voids": [*close_json["voids"], VOID]}
+
+
+def test_migrations_create_exactly_the_models_and_reopening_is_a_no_op(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    Ledger(url).close()
+    ledger = Ledger(url)
+    with ledger.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert set(inspect(connection).get_table_names()) == {"alembic_version", *Base.metadata.tables}
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    ledger.close()
+
+
+def test_a_ledger_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(LedgerUnavailableError) as caught:
+        Ledger(f"sqlite:///{tmp_path / 'file' / 'ledger.sqlite3'}")
+    assert caught.value.code == "LEDGER_UNAVAILABLE"
+    bad = Scenario(tmp_path)
+    bad.settings.write_text(settings_text("nosuchdialect://x"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--config", str(bad.settings), "--input", str(SAMPLE_DAY),
+                                      "--out", str(bad.out), "--lang", "ja"])
+    assert result.exit_code == 2 and "[LEDGER_UNAVAILABLE] 送信台帳 nosuchdialect://x を開けません" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_ledger_failing_during_a_build_fails_that_store_day_with_the_reason(tmp_path, monkeypatch):
+    def down(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(Ledger, "record", down)
+    day = Scenario(tmp_path)
+    day.input.write_text(json.dumps(day.close, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--input", str(day.input), "--config", str(day.settings),
+                                      "--out", str(day.out), "--lang", "en"])
+    assert result.exit_code == 1 and "[LEDGER_UNAVAILABLE]" in result.stderr and "database is locked" in result.stderr
+    assert "Store-days: 0 built, 1 failed," in result.stdout and "Sent-ledger" not in result.stdout
+
+
+def test_plan_post_commit_for_a_connector(tmp_path):
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    planned = plan(ledger, CLOSE, SETTINGS, ["freee", "yayoi"])
+    assert planned.status == "built" and [p.kind for p in planned.targets] == ["first", "first"]
+    assert plan(ledger, CLOSE, SETTINGS, "freee").status == "built"  # never committed: not recorded
+    commit(ledger, planned)
+    commit(ledger, planned)  # committing twice is harmless
+    assert [(e.target, e.number, e.state) for e in ledger.emissions(DAY)] == [
+        ("freee", 0, "committed"), ("yayoi", 0, "committed")]
+    assert plan(ledger, CLOSE, SETTINGS, ["freee", "yayoi"]).status == "unchanged"
+
+    sample = json.loads(SAMPLE_DAY.read_text(encoding="utf-8"))
+    corrected = parse_close(json.dumps(with_void(sample)))
+    other = parse_close(json.dumps(with_void(sample) | {"cash_movements": []}))
+    resend, rival = plan(ledger, corrected, SETTINGS, "freee"), plan(ledger, other, SETTINGS, "freee")
+    (part,) = resend.targets
+    assert (part.kind, part.number, part.folder, len(part.added), part.reversed) == ("delta", 1, "resend-1", 1, ())
+    commit(ledger, resend)
+    commit(ledger, resend)
+    with pytest.raises(LedgerConflictError) as caught:  # planned against the ledger before resend-1
+        commit(ledger, rival)
+    assert caught.value.code == "LEDGER_CONFLICT"
+    assert [e.number for e in ledger.emissions(DAY, "freee")] == [0, 1]
+    assert plan(ledger, corrected, SETTINGS, "freee").status == "unchanged"
+    ledger.close()
+
+
+def test_a_dry_run_writes_and_records_nothing(tmp_path):
+    day = Scenario(tmp_path)
+    output = day.build("--dry-run")
+    assert "1 built" in output and "Dry run: nothing was written or recorded." in output
+    assert "entries: 7 (dry run: nothing written)" in output
+    assert not day.out.exists()
+    day.build()
+    day.close = with_void(day.close)
+    assert "re-send 1: +1 −0 entries" in day.build("--dry-run")
+    assert day.resends() == [] and len(day.emissions()) == 3
+
+
+KILLED_AT_COMMIT = """
+import os, signal, sys
+from journalgen.ledger.store import Ledger
+def commit(self, ids):  # the files are written; die before the ledger says so
+    if ids:
+        os.kill(os.getpid(), signal.SIGKILL)
+Ledger.commit = commit
+from journalgen.cli import main
+sys.argv[0] = "journalgen"
+main()
+"""
+
+KILLED_BEFORE_WRITING = """
+import importlib, os, signal, sys
+storeday = importlib.import_module("journalgen.storeday")
+real = storeday.switch
+def write(directory, outputs):  # intent recorded; die before the re-send reaches the disk
+    if directory.name.startswith("resend-"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(directory, outputs)
+storeday.switch = write
+from journalgen.cli import main
+sys.argv[0] = "journalgen"
+main()
+"""
+
+
+def run_killed(day: Scenario, script: str) -> None:
+    day.input.write_text(json.dumps(day.close, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", script, "build", "--input", str(day.input), "--config",
+                             str(day.settings), "--out", str(day.out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == -9, result.stderr
+
+
+def test_a_build_killed_after_writing_and_before_committing_is_settled_without_a_duplicate(tmp_path):
+    day = Scenario(tmp_path)
+    day.build()
+    first = check_files(day.day_dir)
+    day.close = with_void(day.close)
+    run_killed(day, KILLED_AT_COMMIT)
+    assert day.resends() == ["resend-1"]
+    assert {(n, state) for _, n, _, state in day.emissions()} == {(0, "committed"), (1, "pending")}
+
+    output = day.build()
+    assert "unchanged: nothing to re-send" in output  # resend-1 is on disk as recorded: settled, not re-sent
+    assert day.resends() == ["resend-1"]
+    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
+        (t, n, "committed") for t in TARGETS for n in (0, 1))
+    resend_1, corrected = check_files(day.day_dir / "resend-1"), check_files(day.day_dir)
+    for name, sums in SUMS.items():
+        assert total(sums(first[name]), sums(resend_1[name])) == total(sums(corrected[name])), name
+
+
+def test_a_build_killed_before_its_files_landed_is_planned_again(tmp_path):
+    day = Scenario(tmp_path)
+    day.build()
+    day.close = with_void(day.close)
+    run_killed(day, KILLED_BEFORE_WRITING)
+    assert day.resends() == [] and {state for *_, state in day.emissions()} == {"committed", "pending"}
+
+    assert "re-send 1: +1 −0 entries" in day.build()
+    assert day.resends() == ["resend-1"]
+    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
+        (t, n, "committed") for t in TARGETS for n in (0, 1))
+
+
+def test_two_builds_at_once_on_one_sqlite_ledger_record_each_store_day_once(tmp_path):
+    concurrent_builds(tmp_path, None)
+
+
+def test_the_readme_connector_example_posts_the_day_once_then_only_the_difference(tmp_path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Posting through the sent-ledger"):]
+    code = section[section.index("```python\n") + 10:section.index("\n```", section.index("```python"))]
+    code = code.replace('"settings.toml"', repr(str(REPO / "journalgen" / "sample" / "settings.toml")))
+    code = code.replace('"postgresql+psycopg://journalgen@db.internal/journalgen"',
+                        repr(f"sqlite:///{tmp_path / 'ledger.sqlite3'}"))
+
+    class Freee:
+        def __init__(self):
+            self.posted = []
+
+        def post(self, path, json):
+            self.posted.append((path, json.get("ref_number")))
+
+    sample, posts = json.loads(SAMPLE_DAY.read_text(encoding="utf-8")), []
+    for payload in (sample, sample, with_void(sample)):
+        client = Freee()
+        exec(code, {"payload": json.dumps(payload, ensure_ascii=False), "freee_client": client, "log": print})
+        posts.append(client.posted)
+    first, again, resend = posts
+    assert len(first) == 6 and {path for path, _ in first} == {"/api/1/deals", "/api/1/transfers"}
+    assert again == []
+    [(path, ref)] = resend  # the void of a cash sale: a refund freee books as a manual journal
+    assert path == "/api/1/manual_journals" and ref.startswith("POS-") and ref.endswith("-r1") and len(ref) <= 20
