@@ -23,7 +23,7 @@ from journalgen_freee.errors import LOCALE_DIR
 from journalgen_freee.faults import FreeeApiError
 from journalgen_freee.options import FreeeOptions
 from journalgen_freee.plugin import TARGET
-from journalgen_freee.posting import DayReport, FilePostedRecord, StoreDay, pending, post_store_day, requests_of
+from journalgen_freee.posting import PATHS, DayReport, FilePostedRecord, StoreDay, pending, post_store_day, requests_of
 from journalgen_freee.tokens import OAuthApp, Secret, TokenStore, accounts_base, token_source
 
 Echo = Callable[[str, bool], None]
@@ -88,7 +88,8 @@ def auth(config: Path | None, no_browser: bool, lang: Lang | None) -> None:
 
 def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, dry_run: bool, lang: Lang,
               echo: Echo) -> int:
-    """Post each built store-day's `freee-deals.json`; the number of store-days that failed."""
+    """Post each built store-day's `freee-deals.json` (its deals, transfers and manual journals);
+    the number of store-days that failed."""
     options = target_options(TARGET, settings)
     record = FilePostedRecord(out_dir)
     work = []
@@ -102,8 +103,7 @@ def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, 
             echo(_("· {date} {store}: would post {count} of {total} requests", lang).format(
                 date=day.business_date.isoformat(), store=day.store, count=len(todo), total=len(requests)), False)
             for request in todo:
-                path = "/api/1/deals" if request.kind == "deal" else "/api/1/transfers"
-                echo(f"    POST {path}  {request.key}", False)
+                echo(f"    POST {PATHS[request.kind]}  {request.key}", False)
         return 0
     tokens = token_source(oauth_app(options))
     try:
