@@ -19,9 +19,10 @@ from journalgen_freee.faults import (
     FreeeForbiddenError,
     FreeeRejectedError,
     FreeeUnavailableError,
+    FreeeUnsendableError,
 )
 from journalgen_freee.options import FreeeOptions
-from journalgen_freee.posting import FilePostedRecord, Request, StoreDay, post_store_day
+from journalgen_freee.posting import FilePostedRecord, Request, StoreDay, post_store_day, requests_of
 from journalgen_freee.tokens import GivenToken, OAuthApp, Secret, StoredTokens, TokenPair, TokenStore
 from tenacity import wait_none
 from test_i18n import placeholders
@@ -184,6 +185,18 @@ def test_400_on_a_manual_journal_shows_freees_words_with_its_ref_number(fake, st
     assert fake.created("manual_journals") == []
 
 
+def test_a_freee_file_with_requests_send_does_not_know_is_refused_whole_not_sent_without_them():
+    document = {"company_id": 1234567, "deals": [deal("POS-1")], "transfers": [], "manual_journals": [],
+                "expense_applications": [{"issue_date": DAY.isoformat()}]}
+    with pytest.raises(FreeeUnsendableError) as refused:
+        requests_of(document, "out/2025-01-10/0001/freee-deals.json")
+    english = refused.value.message("en")
+    assert "expense_applications" in english and "nothing of this store-day" in english
+    assert "この店舗・営業日は何も送信していません" in refused.value.message("ja")
+    known = requests_of({**document, "expense_applications": [], "manual_journals": [manual_journal("POS-9f")]})
+    assert [(r.kind, r.key) for r in known] == [("deal", "POS-1"), ("manual_journal", "POS-9f")]
+
+
 def test_every_page_of_the_days_deals_is_read(fake, store):
     fake.deals += [{"id": n, **deal(f"POS-{n}")} for n in range(230)]
     fake.deals.append({"id": 999, **deal("OTHER-DAY"), "issue_date": "2025-01-11"})
@@ -194,7 +207,8 @@ def test_every_page_of_the_days_deals_is_read(fake, store):
 
 def test_every_page_of_the_days_manual_journals_is_read_though_freee_gives_no_total(fake, store):
     fake.manual_journals += [{"id": n, "adjustment": False, **manual_journal(f"POS-{n}")} for n in range(200)]
-    fake.manual_journals.append({"id": 999, "adjustment": False, **manual_journal("OTHER-DAY"), "issue_date": "2025-01-11"})
+    fake.manual_journals.append({"id": 999, "adjustment": False, **manual_journal("OTHER-DAY"),
+                                 "issue_date": "2025-01-11"})
     listed = client(fake, store).manual_journals_on(1234567, DAY)
     assert [j["ref_number"] for j in listed] == [f"POS-{n}" for n in range(200)]
     assert len([r for r in fake.requests if r[0] == "GET"]) == 3  # 100, 100, then an empty page ends it
@@ -259,7 +273,7 @@ def test_every_delivery_message_has_japanese_with_the_same_placeholders():
     for node in ast.walk(ast.parse(Path(freee_cli.__file__).read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_" and isinstance(node.args[0], ast.Constant):
             messages.add(node.args[0].value)
-    assert len(messages) == 13
+    assert len(messages) == 14
     for message in messages:
         japanese = translate(message, "ja", faults.LOCALE_DIR)
         assert japanese != message and placeholders(japanese) == placeholders(message), message

@@ -131,6 +131,16 @@ def test_a_refused_manual_journal_fails_its_store_day_in_japanese_and_english(fa
     assert fake.created("manual_journals") == []
 
 
+def test_a_sender_that_cannot_post_part_of_a_day_refuses_the_day_instead_of_dropping_it(fake, connected, monkeypatch):
+    """As an older sender meeting a newer freee file: a kind of request it does not post."""
+    monkeypatch.setattr("journalgen_freee.posting.SENT", ("deals", "transfers"))
+    result = send("--from", "2025-01-13", "--to", "2025-01-14", "--lang", "ja")
+    assert result.exit_code == 1
+    assert "✗ 2025-01-14 0001: [FREEE_UNSENDABLE]" in result.output and "manual_journals" in result.output
+    assert "✓ 2025-01-13 0001" in result.output  # a day without them still goes
+    assert fake.created() == keys(rendered("2025-01-13")) and fake.created("manual_journals") == []
+
+
 def test_dry_run_lists_the_requests_and_sends_nothing(fake, env):
     result = send("--date", "2025-01-10", "--dry-run")
     assert result.exit_code == 0, result.output

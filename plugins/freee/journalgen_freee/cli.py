@@ -93,10 +93,16 @@ def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, 
     options = target_options(TARGET, settings)
     record = FilePostedRecord(out_dir)
     work = []
+    failed = 0
     for result in days:
-        document = json.loads(next(path for path in result.written if path.name == FILE_NAME).read_bytes())
+        path = next(path for path in result.written if path.name == FILE_NAME)
+        document = json.loads(path.read_bytes())
         day = StoreDay(document["company_id"], result.close.store.code, result.close.business_date)
-        work.append((day, requests_of(document)))
+        try:
+            work.append((day, requests_of(document, str(path))))
+        except FreeeApiError as error:  # never send a day without some of its requests
+            echo(f"✗ {day.business_date.isoformat()} {day.store}: [{error.code}] {error.message(lang)}", True)
+            failed += 1
     if dry_run:
         for day, requests in work:
             todo = pending(record, day, requests)
@@ -104,14 +110,15 @@ def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, 
                 date=day.business_date.isoformat(), store=day.store, count=len(todo), total=len(requests)), False)
             for request in todo:
                 echo(f"    POST {PATHS[request.kind]}  {request.key}", False)
-        return 0
+        return failed
+    if not work:
+        return failed
     tokens = token_source(oauth_app(options))
     try:
         tokens.access_token()
     except FreeeApiError as error:
         echo(f"✗ [{error.code}] {error.message(lang)}", True)
-        return len(work)
-    failed = 0
+        return failed + len(work)
     with FreeeClient(tokens, api_base(options.api_base)) as client:
         for day, requests in work:
             report = post_store_day(client, record, day, requests)

@@ -28,7 +28,7 @@ from typing import Any, Literal, Protocol
 
 from journalgen.errors import JournalgenError
 from journalgen_freee.client import FreeeClient, Json
-from journalgen_freee.faults import FreeeChangedAfterPostError
+from journalgen_freee.faults import FreeeChangedAfterPostError, FreeeUnsendableError
 
 Kind = Literal["deal", "transfer", "manual_journal"]
 
@@ -105,10 +105,17 @@ class DayReport:
     error: JournalgenError | None = None
 
 
-def requests_of(document: Json) -> list[Request]:
+SENT = ("deals", "transfers", "manual_journals")
+"""The lists of a `freee-deals.json` document that are requests; every one is sent."""
+
+
+def requests_of(document: Json, file: str = "freee-deals.json") -> list[Request]:
     """The requests of a `freee-deals.json` document, deals, transfers then manual journals, each
-    in file order. Every list the document holds is taken: a request left out here would leave the
-    day's books in freee silently incomplete."""
+    in file order. A non-empty list of any other kind raises FreeeUnsendableError: a request left
+    out here would leave the day's books in freee silently incomplete."""
+    unknown = sorted(key for key, value in document.items() if isinstance(value, list) and value and key not in SENT)
+    if unknown:
+        raise FreeeUnsendableError(file=file, kinds=", ".join(unknown))
     deals = [Request("deal", body["ref_number"], body) for body in document.get("deals", [])]
     transfers = [Request("transfer", _transfer_key(body), body) for body in document.get("transfers", [])]
     journals = [Request("manual_journal", body["ref_number"], body) for body in document.get("manual_journals", [])]
