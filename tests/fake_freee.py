@@ -1,5 +1,6 @@
 """A stateful fake of freee on 127.0.0.1 for the delivery scenarios: the token endpoint (single-use
-refresh tokens), POST and paged GET of deals and transfers, and faults queued by a test.
+refresh tokens), POST and paged GET of deals, transfers and manual journals, and faults queued by
+a test.
 
 Not a schema check (Prism does that, tests/test_freee_prism.py): it keeps what was created so a
 test can assert that nothing was posted twice.
@@ -40,8 +41,9 @@ class FakeFreee:
         self.codes: set[str] = set()
         self.deals: list[dict[str, Any]] = []
         self.transfers: list[dict[str, Any]] = []
+        self.manual_journals: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
-        self.reject: dict[str, list[str]] = {}  # ref_number → freee's 400 messages
+        self.reject: dict[str, list[str]] = {}  # ref_number (deal, manual journal) → freee's 400 messages
         self.requests: list[tuple[str, str, str]] = []  # (method, path, bearer)
         self.grants: list[str] = []  # grant types asked for, in order
         self.on_create: Callable[[], None] | None = None
@@ -62,9 +64,11 @@ class FakeFreee:
         return access, refresh
 
     def created(self, kind: str = "deals") -> list[str]:
-        """Keys of what was created: ref_numbers of deals, descriptions of transfers."""
+        """Keys of what was created: ref_numbers of deals and of manual journals, descriptions of transfers."""
         if kind == "deals":
             return [deal["ref_number"] for deal in self.deals]
+        if kind == "manual_journals":
+            return [journal["ref_number"] for journal in self.manual_journals]
         return [transfer["to_walletables"][0]["description"] for transfer in self.transfers]
 
     def __enter__(self) -> FakeFreee:
@@ -149,14 +153,16 @@ def _handler(fake: FakeFreee) -> type[BaseHTTPRequestHandler]:
             created = self._create(path, body)
             if fake.on_create is not None:
                 fake.on_create()
-            return 201, {"deal" if path.endswith("deals") else "transfer": created}, {}
+            return 201, {_RESOURCES[path][1]: created}, {}
 
         @staticmethod
         def _create(path: str, body: dict[str, Any]) -> dict[str, Any]:
             created = {"id": next(fake.ids), **body}
             if path.endswith("transfers"):
                 created["amount"] = sum(row["amount"] for row in body["to_walletables"])
-            (fake.deals if path.endswith("deals") else fake.transfers).append(created)
+            if path.endswith("manual_journals"):
+                created.setdefault("adjustment", False)
+            getattr(fake, _RESOURCES[path][0]).append(created)
             return created
 
         @staticmethod
@@ -166,8 +172,17 @@ def _handler(fake: FakeFreee) -> type[BaseHTTPRequestHandler]:
                 day = query["start_issue_date"][0]
                 rows = [deal for deal in fake.deals if deal["issue_date"] == day]
                 return {"deals": rows[offset:offset + limit], "meta": {"total_count": len(rows)}}
+            if path.endswith("manual_journals"):  # freee gives no total_count here
+                day = query["start_issue_date"][0]
+                rows = [journal for journal in fake.manual_journals if journal["issue_date"] == day]
+                return {"manual_journals": rows[offset:offset + limit]}
             day = query["start_date"][0]
             rows = [transfer for transfer in fake.transfers if transfer["date"] == day]
             return {"transfers": rows[offset:offset + limit]}
 
     return Handler
+
+
+_RESOURCES = {"/api/1/deals": ("deals", "deal"), "/api/1/transfers": ("transfers", "transfer"),
+              "/api/1/manual_journals": ("manual_journals", "manual_journal")}
+"""Each API path: the fake's list of what it created there, and the key freee answers a POST with."""

@@ -19,9 +19,10 @@ from journalgen_freee.faults import (
     FreeeForbiddenError,
     FreeeRejectedError,
     FreeeUnavailableError,
+    FreeeUnsendableError,
 )
 from journalgen_freee.options import FreeeOptions
-from journalgen_freee.posting import FilePostedRecord, Request, StoreDay, post_store_day
+from journalgen_freee.posting import FilePostedRecord, Request, StoreDay, post_store_day, requests_of
 from journalgen_freee.tokens import GivenToken, OAuthApp, Secret, StoredTokens, TokenPair, TokenStore
 from tenacity import wait_none
 from test_i18n import placeholders
@@ -41,6 +42,12 @@ def transfer(description: str, amount: int = 30000) -> dict:
     return {"from_walletable_id": 801002, "from_walletable_type": "bank_account", "date": DAY.isoformat(),
             "company_id": 1234567,
             "to_walletables": [{"type": "wallet", "id": 801001, "amount": amount, "description": description}]}
+
+
+def manual_journal(ref: str, amount: int = 1100) -> dict:
+    return {"company_id": 1234567, "issue_date": DAY.isoformat(), "ref_number": ref, "details": [
+        {"entry_side": "debit", "tax_code": 129, "account_item_id": 501001, "amount": amount, "vat": amount // 11},
+        {"entry_side": "credit", "tax_code": 2, "account_item_id": 101001, "amount": amount}]}
 
 
 @pytest.fixture
@@ -159,6 +166,37 @@ def test_400_shows_freees_own_messages_with_the_ref_number(fake, store):
     assert rejected.value.message("ja") == "freee が deal POS-2 を受け付けませんでした: 貸借が一致しません; 税区分が不正です"
 
 
+def test_403_on_a_manual_journal_names_the_振替伝票_right(fake, store):
+    fake.faults.append(Fault("/api/1/manual_journals", 403, {"message": "権限がありません"}))
+    with pytest.raises(FreeeForbiddenError) as forbidden:
+        client(fake, store).create_manual_journal(manual_journal("POS-9f"))
+    ja, en = forbidden.value.message("ja"), forbidden.value.message("en")
+    assert "振替伝票 (manual journals) 作成 (create)" in ja and "管理者" in ja
+    assert "freee refused manual journal POS-9f" in en and "振替伝票 (manual journals) 作成 (create)" in en
+
+
+def test_400_on_a_manual_journal_shows_freees_words_with_its_ref_number(fake, store, tmp_path):
+    fake.reject["POS-9f"] = ["貸借が一致しません"]
+    requests = [Request("deal", "POS-1", deal("POS-1")), Request("manual_journal", "POS-9f", manual_journal("POS-9f"))]
+    report = post_store_day(client(fake, store), FilePostedRecord(tmp_path), STORE_DAY, requests)
+    assert isinstance(report.error, FreeeRejectedError) and [p.key for p in report.created] == ["POS-1"]
+    assert report.error.message("en") == "freee refused manual journal POS-9f: 貸借が一致しません"
+    assert report.error.message("ja") == "freee が manual journal POS-9f を受け付けませんでした: 貸借が一致しません"
+    assert fake.created("manual_journals") == []
+
+
+def test_a_freee_file_with_requests_send_does_not_know_is_refused_whole_not_sent_without_them():
+    document = {"company_id": 1234567, "deals": [deal("POS-1")], "transfers": [], "manual_journals": [],
+                "expense_applications": [{"issue_date": DAY.isoformat()}]}
+    with pytest.raises(FreeeUnsendableError) as refused:
+        requests_of(document, "out/2025-01-10/0001/freee-deals.json")
+    english = refused.value.message("en")
+    assert "expense_applications" in english and "nothing of this store-day" in english
+    assert "この店舗・営業日は何も送信していません" in refused.value.message("ja")
+    known = requests_of({**document, "expense_applications": [], "manual_journals": [manual_journal("POS-9f")]})
+    assert [(r.kind, r.key) for r in known] == [("deal", "POS-1"), ("manual_journal", "POS-9f")]
+
+
 def test_every_page_of_the_days_deals_is_read(fake, store):
     fake.deals += [{"id": n, **deal(f"POS-{n}")} for n in range(230)]
     fake.deals.append({"id": 999, **deal("OTHER-DAY"), "issue_date": "2025-01-11"})
@@ -167,30 +205,45 @@ def test_every_page_of_the_days_deals_is_read(fake, store):
     assert len([r for r in fake.requests if r[0] == "GET"]) == 3
 
 
+def test_every_page_of_the_days_manual_journals_is_read_though_freee_gives_no_total(fake, store):
+    fake.manual_journals += [{"id": n, "adjustment": False, **manual_journal(f"POS-{n}")} for n in range(200)]
+    fake.manual_journals.append({"id": 999, "adjustment": False, **manual_journal("OTHER-DAY"),
+                                 "issue_date": "2025-01-11"})
+    listed = client(fake, store).manual_journals_on(1234567, DAY)
+    assert [j["ref_number"] for j in listed] == [f"POS-{n}" for n in range(200)]
+    assert len([r for r in fake.requests if r[0] == "GET"]) == 3  # 100, 100, then an empty page ends it
+
+
 def test_a_post_whose_answer_was_lost_is_found_in_freee_not_posted_again(fake, store, tmp_path):
     fake.faults.append(Fault("/api/1/deals", 502, {"message": "Bad Gateway"}, create_first=True))
     fake.faults.append(Fault("/api/1/transfers", 504, {}, create_first=True))
-    requests = [Request("deal", "POS-1", deal("POS-1")), Request("transfer", "POS-in-1", transfer("POS-in-1 入金"))]
+    fake.faults.append(Fault("/api/1/manual_journals", 503, {}, create_first=True))
+    requests = [Request("deal", "POS-1", deal("POS-1")), Request("transfer", "POS-in-1", transfer("POS-in-1 入金")),
+                Request("manual_journal", "POS-9f", manual_journal("POS-9f"))]
 
     report = post_store_day(client(fake, store), FilePostedRecord(tmp_path), STORE_DAY, requests)
 
     assert report.error is None and report.created == []
-    assert [(p.key, p.how) for p in report.found] == [("POS-1", "found"), ("POS-in-1", "found")]
+    assert [(p.key, p.how) for p in report.found] == [("POS-1", "found"), ("POS-in-1", "found"), ("POS-9f", "found")]
     assert fake.created() == ["POS-1"] and fake.created("transfers") == ["POS-in-1 入金"]
+    assert fake.created("manual_journals") == ["POS-9f"]
 
 
 def test_what_is_in_freee_but_not_recorded_is_settled_by_ref_number_and_by_transfer_contents(fake, store, tmp_path):
     fake.deals.append({"id": 5, **deal("POS-1")})
+    fake.manual_journals.append({"id": 8, "adjustment": False, **manual_journal("POS-9f")})
     fake.transfers.append({"id": 6, "amount": 30000, **transfer("POS-in-1 入金")})
     fake.transfers.append({"id": 7, "amount": 5000, **transfer("POS-in-1 入金", 5000)})  # same words, other amount
     requests = [Request("deal", "POS-1", deal("POS-1")), Request("deal", "POS-2", deal("POS-2")),
-                Request("transfer", "POS-in-1", transfer("POS-in-1 入金"))]
+                Request("transfer", "POS-in-1", transfer("POS-in-1 入金")),
+                Request("manual_journal", "POS-9f", manual_journal("POS-9f")),
+                Request("manual_journal", "POS-a0", manual_journal("POS-a0"))]
 
     report = post_store_day(client(fake, store), FilePostedRecord(tmp_path), STORE_DAY, requests)
 
-    assert [(p.key, p.freee_id) for p in report.found] == [("POS-1", 5), ("POS-in-1", 6)]
-    assert [p.key for p in report.created] == ["POS-2"]
-    assert fake.created() == ["POS-1", "POS-2"]
+    assert [(p.key, p.freee_id) for p in report.found] == [("POS-1", 5), ("POS-in-1", 6), ("POS-9f", 8)]
+    assert [p.key for p in report.created] == ["POS-2", "POS-a0"]
+    assert fake.created() == ["POS-1", "POS-2"] and fake.created("manual_journals") == ["POS-9f", "POS-a0"]
 
 
 def test_a_body_changed_after_it_was_posted_is_refused_before_any_request(fake, store, tmp_path):
@@ -220,7 +273,7 @@ def test_every_delivery_message_has_japanese_with_the_same_placeholders():
     for node in ast.walk(ast.parse(Path(freee_cli.__file__).read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_" and isinstance(node.args[0], ast.Constant):
             messages.add(node.args[0].value)
-    assert len(messages) == 13
+    assert len(messages) == 14
     for message in messages:
         japanese = translate(message, "ja", faults.LOCALE_DIR)
         assert japanese != message and placeholders(japanese) == placeholders(message), message

@@ -10,6 +10,7 @@ missing Prism fails them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import subprocess
@@ -32,13 +33,15 @@ from test_cases import CASES_DIR, case_journal
 from test_freee_properties import MANY_ROWS, STORE
 from tenacity import wait_none
 
+import journalgen
+from journalgen import load_settings, parse_close
 from journalgen.cli import cli
 from journalgen.errors import JournalgenError
 from journalgen.journalize import journalize
 
 REPO = Path(__file__).parents[1]
 PRISM = REPO / "tools" / "prism" / "node_modules" / ".bin" / "prism"
-SPEC = REPO / "tests" / "reference" / "freee-deals-transfers-openapi.json"
+SPEC = REPO / "tests" / "reference" / "freee-send-openapi.json"
 
 
 class Prism:
@@ -98,9 +101,9 @@ def send_all(prism: Prism, requests_by_day: list[tuple[StoreDay, list]]) -> int:
 
 
 def _day(journal, bodies) -> tuple[StoreDay, list]:
-    requests = requests_of({"deals": bodies.deals, "transfers": bodies.transfers})
-    return StoreDay(bodies.deals[0]["company_id"] if bodies.deals else bodies.transfers[0]["company_id"],
-                    journal.store.code, journal.business_date), requests
+    requests = requests_of({"deals": bodies.deals, "transfers": bodies.transfers,
+                            "manual_journals": bodies.manual_journals})
+    return StoreDay(bodies.company_id, journal.store.code, journal.business_date), requests
 
 
 def _sendable_cases() -> list[str]:
@@ -108,7 +111,8 @@ def _sendable_cases() -> list[str]:
     for folder in sorted(CASES_DIR.iterdir()):
         try:
             journal, case_settings = case_journal(folder.name)
-            if deal_bodies(journal, case_settings).deals:
+            bodies = deal_bodies(journal, case_settings)
+            if bodies.deals or bodies.transfers or bodies.manual_journals:
                 names.append(folder.name)
         except JournalgenError:  # refused before any request (e.g. 当年会計期間外)
             pass
@@ -120,7 +124,8 @@ def test_every_request_of_each_case_passes_freees_schema(prism, case):
     journal, case_settings = case_journal(case)
     day = _day(journal, deal_bodies(journal, case_settings))
     answered = send_all(prism, [day])
-    assert answered == len(day[1]) + 1 + any(r.kind == "transfer" for r in day[1])  # + the settling GETs
+    kinds = {request.kind for request in day[1]}
+    assert answered == len(day[1]) + len(kinds)  # + one settling GET per kind posted
 
 
 def test_the_sample_sent_with_the_cli_passes_freees_schema(prism, tmp_path, monkeypatch):
@@ -135,8 +140,13 @@ def test_the_sample_sent_with_the_cli_passes_freees_schema(prism, tmp_path, monk
     result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(sample / "closes"),
                                       "--config", str(sample / "settings.toml"), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "Store-days: 6 sent, 0 failed." in result.output
-    assert [a.request.method for a in prism.answers].count("POST") == 25 and prism.violations() == []
+    assert "Store-days: 7 sent, 0 failed." in result.output
+    posted = [a.request.url.path for a in prism.answers if a.request.method == "POST"]
+    rendered = [json.loads(journalgen.build(parse_close(path.read_text(encoding="utf-8")), load_settings(
+        sample / "settings.toml"), "freee")["freee-deals.json"]) for path in sorted((sample / "closes").glob("*.json"))]
+    for kind in ("deals", "transfers", "manual_journals"):
+        assert posted.count(f"/api/1/{kind}") == sum(len(document[kind]) for document in rendered), kind
+    assert posted.count("/api/1/manual_journals") > 0 and prism.violations() == []
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -157,6 +167,16 @@ def test_prism_refuses_a_request_that_breaks_the_schema(prism):
     """The check above means something: a deal without details is refused with Prism's words."""
     with prism.client() as client, pytest.raises(FreeeRejectedError) as refused:
         client.create_deal({"issue_date": dt.date(2025, 1, 10).isoformat(), "type": "income", "company_id": 1})
+    assert refused.value.params["status"] == 400
+
+
+def test_prism_refuses_a_manual_journal_that_breaks_the_schema(prism):
+    """Manual journals are checked too: a ref_number over freee's 20 characters is refused."""
+    body = {"company_id": 1, "issue_date": "2025-01-10", "ref_number": "POS-" + "0" * 17, "details": [
+        {"entry_side": "debit", "tax_code": 129, "account_item_id": 1, "amount": 1100},
+        {"entry_side": "credit", "tax_code": 2, "account_item_id": 2, "amount": 1100}]}
+    with prism.client() as client, pytest.raises(FreeeRejectedError) as refused:
+        client.create_manual_journal(body)
     assert refused.value.params["status"] == 400
 
 

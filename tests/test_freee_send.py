@@ -3,6 +3,7 @@ fake freee: what a shop owner sees, what freee ends up holding, and that no secr
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -21,14 +22,32 @@ from fake_freee import FakeFreee, Fault
 from journalgen_freee.tokens import Secret, TokenPair, TokenStore
 from tenacity import wait_none
 
+from journalgen import build, load_settings, parse_close
 from journalgen.cli import cli
 
 REPO = Path(__file__).parents[1]
 SAMPLE = REPO / "journalgen" / "sample"
 CLIENT_SECRET = "client-secret-5e8a77"
-DAY_10 = ["POS-20250110-0001-cash", "POS-20250110-0001-credit", "POS-20250110-0001-qr",
-          "POS-20250110-0001-out-34fd0b24", "POS-20250110-0001-shortage", "POS-20250110-0002-cash",
-          "POS-20250110-0002-qr"]
+
+
+def rendered(first: str, last: str | None = None) -> list[dict]:
+    """The `freee-deals.json` documents of the sample's store-days from `first` to `last`, in the
+    order send goes through them (date, then store): what freee must end up holding."""
+    settings = load_settings(SAMPLE / "settings.toml")
+    paths = [path for path in sorted((SAMPLE / "closes").glob("*.json")) if first <= path.stem[:10] <= (last or first)]
+    return [json.loads(build(parse_close(path.read_text(encoding="utf-8"), str(path)), settings, "freee")
+                       ["freee-deals.json"]) for path in paths]
+
+
+def keys(documents: list[dict], kind: str = "deals") -> list[str]:
+    """What `FakeFreee.created(kind)` lists once `documents` are sent: ref_numbers of deals and
+    manual journals, descriptions of transfers."""
+    if kind == "transfers":
+        return [body["to_walletables"][0]["description"] for document in documents for body in document[kind]]
+    return [body["ref_number"] for document in documents for body in document[kind]]
+
+
+DAY_10 = keys(rendered("2025-01-10"))
 """The ref_numbers of the sample's 2025-01-10 deals (a cash movement's names its entry's key)."""
 
 
@@ -80,6 +99,48 @@ def test_send_a_day_posts_each_body_once_and_a_second_run_posts_nothing(fake, co
     assert fake.created() == DAY_10 and len(fake.transfers) == 1
 
 
+def test_a_day_with_manual_journals_posts_them_once_and_a_rerun_posts_nothing(fake, connected):
+    day = rendered("2025-01-11")
+    journals = keys(day, "manual_journals")
+    assert journals, "the sample's 2025-01-11 books a refund as a manual journal"
+    first = send("--date", "2025-01-11")
+    assert first.exit_code == 0, first.output
+    assert fake.created() == keys(day) and fake.created("manual_journals") == journals
+    assert all(f"{ref}=" in first.output for ref in journals)  # its freee id is reported like a deal's
+    total = len(day[0]["deals"]) + len(day[0]["transfers"]) + len(day[0]["manual_journals"])
+    assert f"✓ 2025-01-11 0001: {total} posted, 0 found already in freee, 0 sent before" in first.output
+    posts = [request for request in fake.requests if request[0] == "POST"]
+
+    again = send("--date", "2025-01-11")
+    assert again.exit_code == 0, again.output
+    assert f"✓ 2025-01-11 0001: 0 posted, 0 found already in freee, {total} sent before" in again.output
+    assert [request for request in fake.requests if request[0] == "POST"] == posts
+    assert fake.created() == keys(day) and fake.created("manual_journals") == journals
+
+
+def test_a_refused_manual_journal_fails_its_store_day_in_japanese_and_english(fake, connected):
+    journal = keys(rendered("2025-01-14"), "manual_journals")[0]
+    fake.reject[journal] = ["貸借が一致しません"]
+    english = send("--date", "2025-01-14")
+    assert english.exit_code == 1
+    assert f"✗ 2025-01-14 0001: [FREEE_REJECTED] freee refused manual journal {journal}: 貸借が一致しません" \
+        in english.output
+    assert "Store-days: 0 sent, 1 failed." in english.output
+    japanese = send("--date", "2025-01-14", "--lang", "ja")
+    assert f"freee が manual journal {journal} を受け付けませんでした: 貸借が一致しません" in japanese.output
+    assert fake.created("manual_journals") == []
+
+
+def test_a_sender_that_cannot_post_part_of_a_day_refuses_the_day_instead_of_dropping_it(fake, connected, monkeypatch):
+    """As an older sender meeting a newer freee file: a kind of request it does not post."""
+    monkeypatch.setattr("journalgen_freee.posting.SENT", ("deals", "transfers"))
+    result = send("--from", "2025-01-13", "--to", "2025-01-14", "--lang", "ja")
+    assert result.exit_code == 1
+    assert "✗ 2025-01-14 0001: [FREEE_UNSENDABLE]" in result.output and "manual_journals" in result.output
+    assert "✓ 2025-01-13 0001" in result.output  # a day without them still goes
+    assert fake.created() == keys(rendered("2025-01-13")) and fake.created("manual_journals") == []
+
+
 def test_dry_run_lists_the_requests_and_sends_nothing(fake, env):
     result = send("--date", "2025-01-10", "--dry-run")
     assert result.exit_code == 0, result.output
@@ -87,6 +148,17 @@ def test_dry_run_lists_the_requests_and_sends_nothing(fake, env):
     assert "POST /api/1/deals  POS-20250110-0001-cash" in result.output
     assert "POST /api/1/transfers  POS-20250110-0001-in-4c8189a8" in result.output
     assert fake.requests == [] and "Store-days: 2 listed, 0 failed." in result.output
+
+
+def test_dry_run_lists_a_days_manual_journals(fake, env):
+    day = rendered("2025-01-11", "2025-01-11")[0]
+    result = send("--date", "2025-01-11", "--dry-run")
+    assert result.exit_code == 0, result.output
+    total = len(day["deals"]) + len(day["manual_journals"])
+    assert f"· 2025-01-11 0001: would post {total} of {total} requests" in result.output
+    for ref in keys([day], "manual_journals"):
+        assert f"POST /api/1/manual_journals  {ref}" in result.output
+    assert fake.requests == []
 
 
 def test_not_connected_says_to_run_auth(fake, env):
@@ -121,7 +193,9 @@ def test_a_400_on_one_deal_fails_its_store_day_with_freees_words_and_the_others_
         in result.output
     assert "  1 posted, 0 found already in freee, 0 sent before" in result.output
     assert "✓ 2025-01-10 0002" in result.output and "✓ 2025-01-11 0001" in result.output
-    assert "Store-days: 2 sent, 1 failed." in result.output
+    assert "✓ 2025-01-11 0002" in result.output  # the sample's seventh store-day (input v2)
+    assert "Store-days: 3 sent, 1 failed." in result.output
+    assert fake.created("manual_journals") == keys(rendered("2025-01-11"), "manual_journals")
     assert "POS-20250110-0001-qr" not in fake.created()  # the day stopped at its fault
 
     del fake.reject["POS-20250110-0001-credit"]
@@ -159,17 +233,48 @@ def test_a_run_killed_after_a_post_before_recording_it_posts_nothing_twice_next_
     assert fake.created() == DAY_10
 
 
+def test_a_run_killed_after_a_manual_journal_post_settles_it_next_time(fake, connected, env, tmp_path):
+    started, killed = threading.Event(), []
+    journals = keys(rendered("2025-01-14"), "manual_journals")
+
+    def kill_once_a_manual_journal_is_created() -> None:
+        started.wait()
+        if fake.manual_journals and not killed:
+            os.kill(process.pid, signal.SIGKILL)  # freee created it; the run dies before its record
+            killed.append(process.pid)
+
+    fake.on_create = kill_once_a_manual_journal_is_created
+    process = _send_process(env, tmp_path, "--date", "2025-01-14")
+    started.set()
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL and fake.created("manual_journals") == journals[:1]
+    fake.on_create = None
+
+    result = send("--date", "2025-01-14")
+    assert result.exit_code == 0, result.output
+    assert f"✓ 2025-01-14 0001: {len(journals) - 1} posted, 1 found already in freee, 0 sent before" in result.output
+    assert fake.created("manual_journals") == journals
+    assert ("GET", "/api/1/manual_journals") in [(method, path) for method, path, _ in fake.requests]
+
+    again = send("--date", "2025-01-14")  # now recorded: freee is not asked again
+    assert f"0 posted, 0 found already in freee, {len(journals)} sent before" in again.output
+    assert fake.created("manual_journals") == journals
+
+
 def test_two_sends_at_once_post_each_body_once_and_renew_the_token_once(fake, connected, env, tmp_path):
     fake.access.discard(connected.load().access.reveal())  # both runs start with an expired token
     runs = [_send_process(env, tmp_path, "--from", "2025-01-10", "--to", "2025-01-14") for _ in range(2)]
     outputs = [run.communicate() for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    assert len(fake.created()) == len(set(fake.created())) == 23
-    assert len(fake.transfers) == len(set(fake.created("transfers"))) == 2
+    week = rendered("2025-01-10", "2025-01-14")
+    assert sorted(fake.created()) == sorted(set(fake.created())) == sorted(keys(week))
+    assert sorted(fake.created("transfers")) == sorted(set(fake.created("transfers"))) == sorted(keys(week, "transfers"))
+    assert sorted(fake.created("manual_journals")) == sorted(set(fake.created("manual_journals"))) \
+        == sorted(keys(week, "manual_journals"))
     assert fake.grants == ["refresh_token"]
     posted = sum(int(line.split(": ", 1)[1].split(" posted")[0]) for out, _ in outputs for line in out.splitlines()
                  if line.startswith("✓"))
-    assert posted == 25
+    assert posted == len(keys(week)) + len(keys(week, "transfers")) + len(keys(week, "manual_journals"))
 
 
 def _free_port() -> int:
@@ -253,7 +358,8 @@ def test_the_api_base_can_come_from_the_settings(fake, connected, env, tmp_path,
     result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(SAMPLE / "closes"),
                                       "--config", str(settings), "--date", "2025-01-14", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert fake.created() == ["POS-20250114-0001-cash-refund"]
+    day = rendered("2025-01-14")  # a day with only a refund: one manual journal, no deal
+    assert fake.created() == keys(day) == [] and fake.created("manual_journals") == keys(day, "manual_journals") != []
 
 
 def test_send_to_a_target_without_a_sender_is_a_usage_error(env):

@@ -1,6 +1,6 @@
 """Cut from freee's official OpenAPI schema the operations journalgen sends, for Prism to mock.
 
-Keeps `GET`/`POST /api/1/deals` and `/api/1/transfers` verbatim, with every component they
+Keeps `GET`/`POST /api/1/deals`, `/api/1/transfers` and `/api/1/manual_journals` verbatim, with every component they
 reference (transitively) and the OAuth security scheme, so Prism validates each request against
 freee's own definitions. Usage: python tools/prism/vendor_schema.py FULL.json OUT.json
 """
@@ -11,7 +11,8 @@ import json
 import sys
 from typing import Any
 
-OPERATIONS = {"/api/1/deals": ("get", "post"), "/api/1/transfers": ("get", "post")}
+OPERATIONS = {"/api/1/deals": ("get", "post"), "/api/1/transfers": ("get", "post"),
+              "/api/1/manual_journals": ("get", "post")}
 
 
 def _refs(node: Any) -> set[str]:

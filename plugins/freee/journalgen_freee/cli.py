@@ -23,7 +23,7 @@ from journalgen_freee.errors import LOCALE_DIR
 from journalgen_freee.faults import FreeeApiError
 from journalgen_freee.options import FreeeOptions
 from journalgen_freee.plugin import TARGET
-from journalgen_freee.posting import DayReport, FilePostedRecord, StoreDay, pending, post_store_day, requests_of
+from journalgen_freee.posting import PATHS, DayReport, FilePostedRecord, StoreDay, pending, post_store_day, requests_of
 from journalgen_freee.tokens import OAuthApp, Secret, TokenStore, accounts_base, token_source
 
 Echo = Callable[[str, bool], None]
@@ -88,30 +88,37 @@ def auth(config: Path | None, no_browser: bool, lang: Lang | None) -> None:
 
 def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, dry_run: bool, lang: Lang,
               echo: Echo) -> int:
-    """Post each built store-day's `freee-deals.json`; the number of store-days that failed."""
+    """Post each built store-day's `freee-deals.json` (its deals, transfers and manual journals);
+    the number of store-days that failed."""
     options = target_options(TARGET, settings)
     record = FilePostedRecord(out_dir)
     work = []
+    failed = 0
     for result in days:
-        document = json.loads(next(path for path in result.written if path.name == FILE_NAME).read_bytes())
+        path = next(path for path in result.written if path.name == FILE_NAME)
+        document = json.loads(path.read_bytes())
         day = StoreDay(document["company_id"], result.close.store.code, result.close.business_date)
-        work.append((day, requests_of(document)))
+        try:
+            work.append((day, requests_of(document, str(path))))
+        except FreeeApiError as error:  # never send a day without some of its requests
+            echo(f"✗ {day.business_date.isoformat()} {day.store}: [{error.code}] {error.message(lang)}", True)
+            failed += 1
     if dry_run:
         for day, requests in work:
             todo = pending(record, day, requests)
             echo(_("· {date} {store}: would post {count} of {total} requests", lang).format(
                 date=day.business_date.isoformat(), store=day.store, count=len(todo), total=len(requests)), False)
             for request in todo:
-                path = "/api/1/deals" if request.kind == "deal" else "/api/1/transfers"
-                echo(f"    POST {path}  {request.key}", False)
-        return 0
+                echo(f"    POST {PATHS[request.kind]}  {request.key}", False)
+        return failed
+    if not work:
+        return failed
     tokens = token_source(oauth_app(options))
     try:
         tokens.access_token()
     except FreeeApiError as error:
         echo(f"✗ [{error.code}] {error.message(lang)}", True)
-        return len(work)
-    failed = 0
+        return failed + len(work)
     with FreeeClient(tokens, api_base(options.api_base)) as client:
         for day, requests in work:
             report = post_store_day(client, record, day, requests)

@@ -1,6 +1,7 @@
 """A freee 会計 API client for `journalgen send` and for connector services (httpx + tenacity).
 
-It creates deals and transfers and lists a day's deals and transfers (every page), renews the
+It creates deals, transfers and manual journals (振替伝票) and lists a day's deals, transfers and
+manual journals (every page), renews the
 access token once on a 401, retries rate limits (429, and freee's 403 "上限") and server faults
 a bounded number of times with jittered back-off, and turns every other answer into one of the
 faults of `journalgen_freee.faults`. A POST that may have reached freee (a 5xx, a dropped
@@ -29,7 +30,7 @@ from journalgen_freee.tokens import TokenSource
 
 DEFAULT_API_BASE = "https://api.freee.co.jp"
 API_BASE_ENV = "JOURNALGEN_FREEE_API_BASE"
-PAGE_SIZE = 100  # the largest `limit` GET /api/1/deals and /api/1/transfers take
+PAGE_SIZE = 100  # the largest `limit` GET /api/1/deals and /api/1/transfers take (manual journals: 500)
 MAX_RETRY_AFTER = 300.0
 USER_AGENT = "journalgen-freee"
 
@@ -109,6 +110,13 @@ class FreeeClient:
                                body=body, settle=settle)
         return answer.get("transfer", answer)
 
+    def create_manual_journal(self, body: Json, settle: Callable[[], Json | None] | None = None) -> Json:
+        """POST /api/1/manual_journals; the created manual journal (or what `settle` found already in freee)."""
+        what = f"manual journal {body.get('ref_number', '')}".strip()
+        answer = self._request("POST", "/api/1/manual_journals", what, "manual_journals",
+                               company=body.get("company_id"), body=body, settle=settle)
+        return answer.get("manual_journal", answer)
+
     def deals_on(self, company_id: int, day: dt.date) -> list[Json]:
         """Every deal of `company_id` issued on `day`, over every page of GET /api/1/deals."""
         params = {"company_id": company_id, "start_issue_date": day.isoformat(), "end_issue_date": day.isoformat()}
@@ -118,6 +126,13 @@ class FreeeClient:
         """Every transfer of `company_id` dated `day`, over every page of GET /api/1/transfers."""
         params = {"company_id": company_id, "start_date": day.isoformat(), "end_date": day.isoformat()}
         return self._pages("/api/1/transfers", "transfers", params, f"the transfers of {day.isoformat()}")
+
+    def manual_journals_on(self, company_id: int, day: dt.date) -> list[Json]:
+        """Every manual journal of `company_id` issued on `day`, over every page of GET /api/1/manual_journals
+        (which gives no total: the pages end at the first one that is not full)."""
+        params = {"company_id": company_id, "start_issue_date": day.isoformat(), "end_issue_date": day.isoformat()}
+        return self._pages("/api/1/manual_journals", "manual_journals", params,
+                           f"the manual journals of {day.isoformat()}")
 
     # --- the machinery ----------------------------------------------------------------------
 
@@ -223,6 +238,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _permission(method: str, resource: str) -> str:
     """The freee right a request needs, in the words of freee's 権限 screen."""
-    names = {"deals": "取引 (deals)", "transfers": "口座振替 (transfers)"}
+    names = {"deals": "取引 (deals)", "transfers": "口座振替 (transfers)",
+             "manual_journals": "振替伝票 (manual journals)"}
     action = "作成 (create)" if method == "POST" else "閲覧 (read)"
     return f"{names.get(resource, resource)} {action}"

@@ -68,3 +68,14 @@ class FreeeChangedAfterPostError(FreeeApiError):
         "{what} is already in freee (id {freee_id}) but the day now renders it differently; "
         "journalgen does not post it again. Send the correction as a re-send (resend-N), or fix it in freee"
     )
+
+
+class FreeeUnsendableError(FreeeApiError):
+    """The day's freee file holds requests of a kind `send` does not know how to post: refused
+    whole rather than sent without them (freee's books would be silently incomplete)."""
+
+    code = "FREEE_UNSENDABLE"
+    template = (
+        "{file} holds {kinds}, which this version of journalgen cannot send to freee; nothing of this "
+        "store-day was sent, so that freee does not get the day incomplete. Update journalgen-freee"
+    )

@@ -3,9 +3,10 @@
 `post_store_day` takes the day's requests in order and a `PostedRecord` (what earlier runs
 posted). Under the record's lock for that day it skips what is recorded, settles what an earlier
 run may have posted without recording (a crash between the POST and the record): it lists the
-day's deals and transfers in freee and matches deals by `ref_number`, transfers by date, amount,
-口座 and description; then it posts the rest one by one, recording each created id at once. The
-first fault stops the day; what was posted before it stays recorded.
+day's deals, transfers and manual journals in freee and matches deals and manual journals by
+`ref_number`, transfers by date, amount, 口座 and description; then it posts the rest one by one,
+recording each created id at once. The first fault stops the day; what was posted before it stays
+recorded.
 
 `FilePostedRecord` keeps the record in a JSON file beside the day's outputs. The re-send ledger
 (issue 14) is meant to implement `PostedRecord` in its database instead.
@@ -27,9 +28,15 @@ from typing import Any, Literal, Protocol
 
 from journalgen.errors import JournalgenError
 from journalgen_freee.client import FreeeClient, Json
-from journalgen_freee.faults import FreeeChangedAfterPostError
+from journalgen_freee.faults import FreeeChangedAfterPostError, FreeeUnsendableError
 
-Kind = Literal["deal", "transfer"]
+Kind = Literal["deal", "transfer", "manual_journal"]
+
+PATHS: dict[str, str] = {"deal": "/api/1/deals", "transfer": "/api/1/transfers",
+                         "manual_journal": "/api/1/manual_journals"}
+"""The endpoint each kind of request is POSTed to."""
+
+_NAMES: dict[str, str] = {"deal": "deal", "transfer": "transfer", "manual_journal": "manual journal"}
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,8 @@ class StoreDay:
 
 @dataclass(frozen=True)
 class Request:
-    """One body to POST: a deal (keyed by its ref_number) or a transfer (keyed by the identifier
-    that starts its description)."""
+    """One body to POST: a deal or a manual journal (keyed by its ref_number), or a transfer
+    (keyed by the identifier that starts its description)."""
 
     kind: Kind
     key: str
@@ -58,7 +65,7 @@ class Request:
 
     @property
     def what(self) -> str:
-        return f"{self.kind} {self.key}"
+        return f"{_NAMES[self.kind]} {self.key}"
 
 
 @dataclass(frozen=True)
@@ -98,11 +105,21 @@ class DayReport:
     error: JournalgenError | None = None
 
 
-def requests_of(document: Json) -> list[Request]:
-    """The requests of a `freee-deals.json` document, deals then transfers, in file order."""
+SENT = ("deals", "transfers", "manual_journals")
+"""The lists of a `freee-deals.json` document that are requests; every one is sent."""
+
+
+def requests_of(document: Json, file: str = "freee-deals.json") -> list[Request]:
+    """The requests of a `freee-deals.json` document, deals, transfers then manual journals, each
+    in file order. A non-empty list of any other kind raises FreeeUnsendableError: a request left
+    out here would leave the day's books in freee silently incomplete."""
+    unknown = sorted(key for key, value in document.items() if isinstance(value, list) and value and key not in SENT)
+    if unknown:
+        raise FreeeUnsendableError(file=file, kinds=", ".join(unknown))
     deals = [Request("deal", body["ref_number"], body) for body in document.get("deals", [])]
     transfers = [Request("transfer", _transfer_key(body), body) for body in document.get("transfers", [])]
-    return deals + transfers
+    journals = [Request("manual_journal", body["ref_number"], body) for body in document.get("manual_journals", [])]
+    return deals + transfers + journals
 
 
 def _transfer_key(body: Json) -> str:
@@ -157,30 +174,36 @@ def _post(client: FreeeClient, in_freee: InFreee, request: Request) -> Posted:
 
     if request.kind == "deal":
         answer = client.create_deal(request.body, settle=settle)
+    elif request.kind == "manual_journal":
+        answer = client.create_manual_journal(request.body, settle=settle)
     else:
         answer = client.create_transfer(request.body, request.what, settle=settle)
     return Posted(request.kind, request.key, answer["id"], request.digest, "found" if marker else "created")
 
 
 class InFreee:
-    """The day's deals and transfers as freee lists them, fetched once and on demand."""
+    """The day's deals, transfers and manual journals as freee lists them, each kind fetched once
+    and on demand."""
 
     def __init__(self, client: FreeeClient, day: StoreDay):
         self.client, self.day = client, day
-        self._deals: list[Json] | None = None
-        self._transfers: list[Json] | None = None
+        self._listed: dict[Kind, list[Json]] = {}
+
+    def _list(self, kind: Kind, fresh: bool) -> list[Json]:
+        if kind not in self._listed or fresh:
+            listing = {"deal": self.client.deals_on, "transfer": self.client.transfers_on,
+                       "manual_journal": self.client.manual_journals_on}[kind]
+            self._listed[kind] = listing(self.day.company_id, self.day.business_date)
+        return self._listed[kind]
 
     def find(self, request: Request, fresh: bool = False) -> Json | None:
-        """The deal with the request's ref_number, or the transfer with its date, amount, 口座 and
-        description, when freee holds one."""
-        if request.kind == "deal":
-            if self._deals is None or fresh:
-                self._deals = self.client.deals_on(self.day.company_id, self.day.business_date)
-            return next((deal for deal in self._deals if deal.get("ref_number") == request.key), None)
-        if self._transfers is None or fresh:
-            self._transfers = self.client.transfers_on(self.day.company_id, self.day.business_date)
+        """The deal or manual journal of the day with the request's ref_number, or the transfer
+        with its date, amount, 口座 and description, when freee holds one."""
+        listed = self._list(request.kind, fresh)
+        if request.kind in ("deal", "manual_journal"):
+            return next((row for row in listed if row.get("ref_number") == request.key), None)
         wanted = transfer_signature(request.body)
-        return next((transfer for transfer in self._transfers if transfer_signature(transfer) == wanted), None)
+        return next((transfer for transfer in listed if transfer_signature(transfer) == wanted), None)
 
 
 def transfer_signature(transfer: Json) -> tuple:
