@@ -1,0 +1,68 @@
+"""`journalgen flaro-send`: deliver each linked store-day's FLARO feed to the webhook, once per
+version, and retry what an earlier run left pending. Exit codes: 0 nothing left pending, 1 some
+delivery or input failed (what failed stays pending), 2 usage or settings error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from journalgen.build import target_options
+from journalgen.errors import JournalgenError
+from journalgen.i18n import default_lang, translate
+from journalgen.inputs import read_closes
+from journalgen.journalize import journalize
+from journalgen.plugins import installed_targets
+from journalgen.settings import load_settings
+from journalgen_flaro.delivery_record import FileDeliveryRecord
+from journalgen_flaro.errors import LOCALE_DIR, WebhookNotSetError
+from journalgen_flaro.webhook import send
+
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+@click.command("flaro-send")
+@click.option("--input", "input_path", type=click.Path(path_type=Path, exists=True), required=True,
+              help="Daily closes whose store-days to deliver.")
+@click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML) with [targets.flaro].")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Output folder; the delivery record is kept in OUT/.journalgen/flaro/.")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language (default: from the locale).")
+def flaro_send(input_path: Path, config: Path | None, out_dir: Path, lang: str | None) -> None:
+    """POST each linked store-day's FLARO feed to [targets.flaro] webhook_url, once per version."""
+    lang = lang or default_lang()
+
+    def say(message: str, **params: str) -> str:
+        return translate(message, lang, LOCALE_DIR).format(**params)
+
+    try:
+        settings = load_settings(config)
+        options = target_options(installed_targets().get("flaro"), settings)
+        if options is None or options.webhook_url is None:
+            raise WebhookNotSetError(file=settings.file_name)
+    except JournalgenError as error:
+        click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    journals, failed = [], False
+    for item in read_closes(input_path):
+        try:
+            if item.error is not None:
+                raise item.error
+            journals.append(journalize(item.close, settings, item.source))
+        except JournalgenError as error:
+            click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+            failed = True
+    try:
+        report = send(options.webhook_url, journals, settings, FileDeliveryRecord(out_dir))
+    except JournalgenError as error:
+        click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
+    for key in report.delivered:
+        click.echo(say("delivered {key}", key=key))
+    for key, reason in report.pending.items():
+        click.echo(say("pending {key}: {reason}", key=key, reason=reason), err=True)
+    if not report.delivered and not report.pending:
+        click.echo(say("nothing to deliver"))
+    if failed or report.pending:
+        raise SystemExit(EXIT_FAILED)
