@@ -11,9 +11,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hypothesis_settings
-from journalgen_makasete import options
+from journalgen_makasete import errors, options
 from journalgen_makasete.feeds import FEEDS, feed_schema_text
-from journalgen_makasete.plugin import LOCALE_DIR
 from test_aspit import mappings, v2_closes
 
 from journalgen.build import build
@@ -111,16 +110,20 @@ def test_a_store_day_outside_its_link_window_is_skipped_and_the_others_built(tmp
 
 def test_the_mapping_csv_round_trips_under_makasete_column_names(tmp_path):
     config = tmp_path / "settings.toml"
+    config.write_text("", encoding="utf-8")
+    edited = tmp_path / "edited.csv"
+    edited.write_bytes("支払科目ID,店舗表示名,まかせてネット支払区分\r\n00000000000001000001,Visa,11\r\n".encode("cp932"))
+    args = ["mapping", "import", "--target", "makasete", "--kind", "payment", "--config", str(config), "--lang", "en"]
+    unset = CliRunner().invoke(cli, [*args, str(edited)])
+    assert unset.exit_code == 1 and "[targets.makasete] names no mapping_file" in unset.stderr, unset.stderr
     config.write_text('[targets.makasete]\nmapping_file = "makasete-mapping.json"\n', encoding="utf-8")
     exported = tmp_path / "payment.csv"
     result = CliRunner().invoke(cli, ["mapping", "export", "--target", "makasete", "--kind", "payment",
                                       "--config", str(config), "--lang", "en", str(exported)])
     assert result.exit_code == 0, result.output
     assert exported.read_bytes().decode("cp932").splitlines()[0] == "支払科目ID,店舗表示名,まかせてネット支払区分"
-    edited = tmp_path / "edited.csv"
     edited.write_bytes("支払科目ID,店舗表示名,まかせてネット支払区分\r\n00000000000001000001,Visa,11\r\n0042,x,abc\r\n"
                        .encode("cp932"))
-    args = ["mapping", "import", "--target", "makasete", "--kind", "payment", "--config", str(config), "--lang", "en"]
     refused = CliRunner().invoke(cli, [*args, str(edited)])
     assert refused.exit_code == 1 and "line 3, まかせてネット支払区分" in refused.stderr, refused.stderr
     edited.write_bytes("支払科目ID,店舗表示名,まかせてネット支払区分\r\n00000000000001000001,Visa,11\r\n".encode("cp932"))
@@ -131,8 +134,8 @@ def test_the_mapping_csv_round_trips_under_makasete_column_names(tmp_path):
 
 
 def test_every_makasete_message_has_japanese_with_the_same_placeholders():
-    japanese = catalog(LOCALE_DIR, "ja")
-    for msgid in (options.COMPANY_CODE_RULE, options.STORE_CODE_RULE):
+    japanese = catalog(errors.LOCALE_DIR, "ja")
+    for msgid in (options.COMPANY_CODE_RULE, options.STORE_CODE_RULE, errors.MappingFileNotSetError.template):
         assert japanese.get(msgid), msgid
         assert [f for _, f, _, _ in Formatter().parse(msgid) if f] == [
             f for _, f, _, _ in Formatter().parse(japanese[msgid]) if f]

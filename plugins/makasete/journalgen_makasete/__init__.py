@@ -7,5 +7,6 @@ Schema in `schemas/makasete-*.schema.json`.
 - `options`: `[targets.makasete]` — per-store links (企業コード, 店舗コード) and the mappings.
 - `feeds`: the eight files' models and how a close fills them.
 - `mapping_csv`: the mapping CSVs of `journalgen mapping export|import|auto --target makasete`.
+- `errors`: its refusals, Japanese in `locale/`.
 - `plugin`: the `Target` registered through the `journalgen` entry-point group.
 """

@@ -156,12 +156,20 @@ class CodeRow(_Feed):
     amount: int
 
 
+class PaymentRow(_Feed):
+    """One mapped 支払種別 code (null: その他支払種別): sales − voids of the payments mapped to it."""
+
+    code: int | None
+    name: str
+    amount: int
+
+
 class PaymentsHourlyFeed(Header):
     """支払種別明細: net sales (sales − voids) per mapped 支払種別 code as at 閉局; `code: null` is
     その他支払種別. The close has no payments per hour: this is the day's state the hourly send
     of seed 001 would carry last."""
 
-    payments: list[CodeRow]
+    payments: list[PaymentRow]
 
 
 class SegmentRow(_Feed):
@@ -178,7 +186,7 @@ class SettlementFeed(Header):
     counted), cash in, out and counted."""
 
     net_sales_amount: int
-    payments: list[CodeRow]
+    payments: list[PaymentRow]
     discounts: list[CodeRow]
     segments: list[SegmentRow]
     unmapped_segments: int
@@ -266,6 +274,7 @@ def feeds(journal: Journal, settings: Settings, store: MakaseteStore, mapping: A
                         + [(payment_code(mapping, row.payment, row.payment_item),
                             payment_name(row.payment, row.payment_item), 0, -row.amount) for row in close.voids],
                         OTHER_PAYMENTS)
+    payments = [PaymentRow(code=row.code, name=row.name, amount=row.amount) for row in payments]
     segments = [(segment_code(mapping, row), row) for row in close.segments or ()]
     unmapped = [row for code, row in segments if code is None]
     void_receipts = (len(close.cancelled_receipts) if close.cancelled_receipts is not None

@@ -8,6 +8,7 @@ from dataclasses import replace
 from journalgen_aspit.mapping_csv import MAPPINGS as ASPIT_MAPPINGS
 
 from journalgen.mapping import CsvRow, MappingCsvError, MappingKind
+from journalgen_makasete.errors import MappingFileNotSetError
 
 COLUMNS = {
     "payment": ("支払科目ID", "店舗表示名", "まかせてネット支払区分"),
@@ -36,7 +37,12 @@ def _renamed(kind: str) -> MappingKind:
                 problems.append(replace(problem, field=where))
             raise MappingCsvError(file=file, problems=tuple(problems), locale_dir=error.locale_dir) from None
 
-    return replace(aspit, columns=ours, apply=apply)
+    def write(table, settings, options):
+        if options.mapping_file is None:
+            raise MappingFileNotSetError(file=settings.file_name)
+        return aspit.write(table, settings, options)
+
+    return replace(aspit, columns=ours, apply=apply, write=write)
 
 
 MAPPINGS = {kind: _renamed(kind) for kind in COLUMNS}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from journalgen_aspit.mappings import effective_mapping
 
 from journalgen.hookspecs import hookimpl
@@ -11,13 +9,12 @@ from journalgen.journal import Journal
 from journalgen.links import link_skip
 from journalgen.settings import Settings
 from journalgen.target import Skip, Target
+from journalgen_makasete.errors import LOCALE_DIR
 from journalgen_makasete.feeds import feeds
 from journalgen_makasete.mapping_csv import MAPPINGS
 from journalgen_makasete.options import MakaseteOptions
 
 NAME = "makasete"
-LOCALE_DIR = Path(__file__).parent / "locale"
-"""The Japanese of this plugin's settings messages."""
 
 
 def skip(journal: Journal, settings: Settings, options: MakaseteOptions | None) -> Skip | None:
