@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from journalgen.build import target_options
+from journalgen.cli_i18n import Command
 from journalgen.errors import JournalgenError
 from journalgen.i18n import default_lang, translate
 from journalgen.inputs import read_closes
@@ -22,15 +23,17 @@ from journalgen_flaro.webhook import send
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
-@click.command("flaro-send")
+@click.command("flaro-send", cls=Command)
 @click.option("--input", "input_path", type=click.Path(path_type=Path, exists=True), required=True,
-              help="Daily closes whose store-days to deliver.")
-@click.option("--config", type=click.Path(path_type=Path), help="Settings file (TOML) with [targets.flaro].")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="Output folder; the delivery record is kept in OUT/.journalgen/flaro/.")
-@click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language (default: from the locale).")
+              help="Daily closes to read: a .json file, a folder of them, or JSON Lines (.jsonl).")
+@click.option("--config", type=click.Path(path_type=Path),
+              help="Settings file (TOML) with your company, accounts and targets.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              help="Output folder; the delivery record is kept in OUT/.journalgen/flaro/ (default: out).")
+@click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language: ja or en (default: from the locale).")
 def flaro_send(input_path: Path, config: Path | None, out_dir: Path, lang: str | None) -> None:
-    """POST each linked store-day's FLARO feed to [targets.flaro] webhook_url, once per version."""
+    """Send each linked store-day's FLARO feed to its webhook, once per version; what fails is sent on
+    the next run."""
     lang = lang or default_lang()
 
     def say(message: str, **params: str) -> str:
