@@ -152,3 +152,16 @@ def test_a_webhook_url_that_is_not_https_is_refused_unless_loopback(tmp_path, ur
     result = CliRunner().invoke(cli, ["flaro-send", "--input", str(CLOSE), "--config", str(config), "--lang", "en"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "targets.flaro.webhook_url" in result.stderr and "https://" in result.stderr, result.stderr
+
+
+def test_a_damaged_delivery_record_is_refused_without_a_traceback_and_nothing_is_sent(webhook, tmp_path):
+    record = tmp_path / "out" / ".journalgen" / "flaro" / "deliveries.json"
+    record.parent.mkdir(parents=True)
+    record.write_text("{not json", encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    config.write_text(f'[targets.flaro]\nwebhook_url = "{webhook.url}"\n'
+                      '[targets.flaro.stores."0002"]\nstore_code = "42"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["flaro-send", "--input", str(CLOSE), "--config", str(config),
+                                      "--out", str(tmp_path / "out"), "--lang", "ja"])
+    assert result.exit_code == 1 and "Traceback" not in result.output and webhook.received == []
+    assert "[FLARO_DELIVERY_RECORD]" in result.stderr and "送信記録を読み込めません" in result.stderr

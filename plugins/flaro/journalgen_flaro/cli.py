@@ -61,6 +61,9 @@ def flaro_send(input_path: Path, config: Path | None, out_dir: Path, lang: str |
     except JournalgenError as error:
         click.echo(f"[{error.code}] {error.message(lang)}", err=True)
         raise SystemExit(EXIT_FAILED) from None
+    except OSError as error:  # the output folder cannot be written
+        click.echo(f"{error.filename or out_dir}: {error.strerror or error}", err=True)
+        raise SystemExit(EXIT_FAILED) from None
     for key in report.delivered:
         click.echo(say("delivered {key}", key=key))
     for key, reason in report.pending.items():

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from journalgen.build import write_atomically
+from journalgen_flaro.errors import DeliveryRecordError
 
 PENDING, DELIVERED = "pending", "delivered"
 
@@ -57,8 +58,11 @@ class FileDeliveryRecord:
 
     def _read(self) -> dict[str, Delivery]:
         path = self.folder / "deliveries.json"
-        rows = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
-        return {row["key"]: Delivery(**row) for row in rows}
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+            return {row["key"]: Delivery(**row) for row in rows}
+        except (ValueError, TypeError, KeyError) as error:
+            raise DeliveryRecordError(file=str(path), error=str(error) or type(error).__name__) from None
 
     def _write(self, deliveries: dict[str, Delivery]) -> None:
         rows = sorted((vars(row) for row in deliveries.values()),
@@ -77,7 +81,13 @@ class FileDeliveryRecord:
     def pending(self) -> list[tuple[Delivery, bytes]]:
         waiting = sorted((row for row in self._read().values() if row.state == PENDING),
                          key=lambda row: (row.business_date, row.store, row.version))
-        return [(row, (self.outbox / f"{row.key}.json").read_bytes()) for row in waiting]
+        found = []
+        for row in waiting:
+            path = self.outbox / f"{row.key}.json"
+            if not path.is_file():
+                raise DeliveryRecordError(file=str(path), error="the pending body is missing")
+            found.append((row, path.read_bytes()))
+        return found
 
     def mark_delivered(self, delivery: Delivery) -> None:
         deliveries = self._read()

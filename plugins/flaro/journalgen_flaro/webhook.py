@@ -10,6 +10,7 @@ every run first retries what is pending (seed 002: 「オンライン復旧時�
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import time
 import urllib.error
@@ -88,8 +89,8 @@ def post(url: str, key: str, data: bytes, sleep: Callable[[float], None] = time.
             failure = f"HTTP {error.code}"
             if error.code < 500 and error.code not in RETRIED_STATUSES:
                 return failure
-        except (urllib.error.URLError, OSError) as error:
-            failure = str(getattr(error, "reason", error))
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            failure = str(getattr(error, "reason", error)) or type(error).__name__
     return failure
 
 
