@@ -165,3 +165,17 @@ def test_a_damaged_delivery_record_is_refused_without_a_traceback_and_nothing_is
                                       "--out", str(tmp_path / "out"), "--lang", "ja"])
     assert result.exit_code == 1 and "Traceback" not in result.output and webhook.received == []
     assert "[FLARO_DELIVERY_RECORD]" in result.stderr and "送信記録を読み込めません" in result.stderr
+
+
+def test_a_close_that_cannot_be_read_is_named_and_the_others_are_still_delivered(webhook, tmp_path):
+    closes = tmp_path / "closes"
+    closes.mkdir()
+    (closes / "2025-01-11_0002.json").write_bytes(CLOSE.read_bytes())
+    (closes / "2025-01-12_0002.json").write_text("{", encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    config.write_text(f'[targets.flaro]\nwebhook_url = "{webhook.url}"\n'
+                      '[targets.flaro.stores."0002"]\nstore_code = "42"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["flaro-send", "--input", str(closes), "--config", str(config),
+                                      "--out", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stdout == "delivered 2025-01-11_0002_v1\n" and "2025-01-12_0002.json" in result.stderr

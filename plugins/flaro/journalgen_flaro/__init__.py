@@ -7,7 +7,9 @@ Schema in `schemas/flaro-*.schema.json`.
 - `options`: `[targets.flaro]` — per-store links, 共通設定 and the webhook URL.
 - `feeds`: the eight files' models and how a close fills them.
 - `mapping_csv`: the 支払種別 CSV of `journalgen mapping export --target flaro --kind payment`.
-- `webhook`: POSTing each store-day's feed, once per version, with a delivery record.
+- `webhook`: POSTing each store-day's feed, once per version, with retries and back-off.
+- `delivery_record`: what was delivered and what waits (files in `OUT/.journalgen/flaro/`).
+- `errors`: its refusals, Japanese in `locale/`.
 - `cli`: `journalgen flaro-send`.
 - `plugin`: the `Target` registered through the `journalgen` entry-point group.
 """

@@ -17,8 +17,8 @@ from journalgen.journalize import journalize
 from journalgen.plugins import installed_targets
 from journalgen.settings import load_settings
 from journalgen_flaro.delivery_record import FileDeliveryRecord
-from journalgen_flaro.errors import LOCALE_DIR, WebhookNotSetError
-from journalgen_flaro.webhook import send
+from journalgen_flaro.errors import LOCALE_DIR, DeliveryRecordError, WebhookNotSetError
+from journalgen_flaro.webhook import deliver, enqueue
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -47,17 +47,19 @@ def flaro_send(input_path: Path, config: Path | None, out_dir: Path, lang: str |
     except JournalgenError as error:
         click.echo(f"[{error.code}] {error.message(lang)}", err=True)
         raise SystemExit(EXIT_USAGE) from None
-    journals, failed = [], False
-    for item in read_closes(input_path):
-        try:
-            if item.error is not None:
-                raise item.error
-            journals.append(journalize(item.close, settings, item.source))
-        except JournalgenError as error:
-            click.echo(f"[{error.code}] {error.message(lang)}", err=True)
-            failed = True
+    record, failed = FileDeliveryRecord(out_dir), False
     try:
-        report = send(options.webhook_url, journals, settings, FileDeliveryRecord(out_dir))
+        for item in read_closes(input_path):
+            try:  # a close that cannot be read, booked or rendered is named; the others still go
+                if item.error is not None:
+                    raise item.error
+                enqueue([journalize(item.close, settings, item.source)], settings, record)
+            except DeliveryRecordError:
+                raise
+            except JournalgenError as error:
+                click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+                failed = True
+        report = deliver(options.webhook_url, record)
     except JournalgenError as error:
         click.echo(f"[{error.code}] {error.message(lang)}", err=True)
         raise SystemExit(EXIT_FAILED) from None

@@ -98,6 +98,11 @@ def send(url: str, journals: Iterable[Journal], settings: Settings, record: Deli
          sleep: Callable[[float], None] = time.sleep) -> SendReport:
     """Record the new versions of `journals`, then POST everything pending, oldest first."""
     enqueue(journals, settings, record)
+    return deliver(url, record, sleep)
+
+
+def deliver(url: str, record: DeliveryRecord, sleep: Callable[[float], None] = time.sleep) -> SendReport:
+    """POST every pending version, oldest store-day first, recording each FLARO accepts."""
     report = SendReport()
     for delivery, data in record.pending():
         failure = post(url, delivery.key, data, sleep)
