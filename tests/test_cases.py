@@ -35,8 +35,8 @@ from journalgen.settings import Settings
 
 CASES_DIR = Path(__file__).parent / "cases"
 BUILT_IN_TARGETS = ("journal", "freee", "yayoi")
-FEED_CASE_PREFIX = "aspit-"
-"""Cases named `aspit-…` pin the ASPIT feed: they are rendered for `aspit` only."""
+FEED_TARGETS = ("aspit", "makasete", "flaro")
+"""Cases named `<feed>-…` pin that sales-analytics feed: they are rendered for it only."""
 CASES = sorted(folder.name for folder in CASES_DIR.iterdir() if folder.is_dir())
 CP932_FILE = re.compile(r"^yayoi-import(-\d+)?\.csv$")
 """弥生インポート形式 files: cp932 bytes, snapshotted together with a UTF-8 twin."""
@@ -74,8 +74,9 @@ def case_journal(case: str) -> tuple[Journal, Settings]:
 
 
 def case_targets(case: str) -> tuple[str, ...]:
-    """The targets a case is rendered for: `aspit` for an `aspit-…` case, else the accounting ones."""
-    return ("aspit",) if case.startswith(FEED_CASE_PREFIX) else BUILT_IN_TARGETS
+    """The targets a case is rendered for: the feed a `<feed>-…` case names, else the accounting ones."""
+    feed = case.partition("-")[0]
+    return (feed,) if feed in FEED_TARGETS else BUILT_IN_TARGETS
 
 
 def rendered_files(journal: Journal, settings: Settings, target: str) -> dict[str, bytes]:

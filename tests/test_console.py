@@ -283,7 +283,7 @@ def test_h_is_help_every_option_says_what_it_does_and_target_lists_the_installed
                 if isinstance(param.type, click.Choice):
                     assert all(choice in param.help for choice in param.type.choices), (name, param.name)
     build_help = " ".join(CliRunner().invoke(cli, ["build", "-h"], env={"LANG": "C"}).output.split())
-    assert "installed: aspit, freee, journal, yayoi" in build_help and "[ja|en]" in build_help
+    assert "installed: aspit, flaro, freee, journal, makasete, yayoi" in build_help and "[ja|en]" in build_help
 
 
 def test_help_and_usage_errors_are_japanese_under_lang_ja_or_a_japanese_locale():

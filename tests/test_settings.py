@@ -101,5 +101,5 @@ def test_a_section_for_a_target_that_is_not_installed_is_refused_before_anything
     for command in (["build", "--target", "journal"], ["review", "--date", "2025-01-10"]):
         result = CliRunner().invoke(cli, [*command, "--config", str(path), "--out", str(tmp_path / "out"), "--lang", "en"])
         assert result.exit_code == 2, result.output
-        assert "targets.fre: no installed target has this name; installed targets: aspit, freee, journal, yayoi" in result.stderr
+        assert "targets.fre: no installed target has this name; installed targets: aspit, flaro, freee, journal, makasete, yayoi" in result.stderr
     assert not (tmp_path / "out").exists()

@@ -1,0 +1,42 @@
+"""Registers the `flaro` target with journalgen (entry point `journalgen` → `flaro`)."""
+
+from __future__ import annotations
+
+from journalgen.hookspecs import hookimpl
+from journalgen.journal import Journal
+from journalgen.links import link_skip
+from journalgen.settings import Settings
+from journalgen.target import Skip, Target
+from journalgen_flaro.errors import LOCALE_DIR
+from journalgen_flaro.feeds import feeds
+from journalgen_flaro.mapping_csv import MAPPINGS
+from journalgen_flaro.options import FlaroOptions
+
+NAME = "flaro"
+
+
+def skip(journal: Journal, settings: Settings, options: FlaroOptions | None) -> Skip | None:
+    """Leave out a store with no link settings, not linked, or outside its link window."""
+    link = (options or FlaroOptions()).stores.get(journal.store.code)
+    return link_skip(NAME, journal.store.code, journal.business_date, link)
+
+
+def render(journal: Journal, settings: Settings, options: FlaroOptions | None) -> dict[str, bytes]:
+    """The eight `flaro-*.json` files of one linked store-day (UTF-8 JSON, LF)."""
+    options = options or FlaroOptions()
+    store = options.stores[journal.store.code]
+    return {name: (feed.model_dump_json(indent=2) + "\n").encode("utf-8")
+            for name, feed in feeds(journal, settings, store, options).items()}
+
+
+@hookimpl
+def journalgen_register_targets(register):
+    register(Target(
+        name=NAME,
+        summary="FLARO: the eight sales data items (journalgen's JSON layout), sent to its webhook",
+        render=render,
+        options=FlaroOptions,
+        locale_dir=LOCALE_DIR,
+        skip=skip,
+        mappings=MAPPINGS,
+    ))
