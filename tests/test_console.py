@@ -59,7 +59,9 @@ def run_in_terminal(*args: str, env: dict[str, str] | None = None, cwd: Path | N
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under `folder` but the sent-ledger's (it records when and by which run)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".journalgen" not in p.relative_to(folder).parts}
 
 
 @pytest.fixture
@@ -195,7 +197,8 @@ def test_warnings_are_printed_under_their_day_and_counted_in_both_languages(tmp_
 def test_quiet_keeps_failures_and_the_summary_and_verbose_adds_notes(tmp_path):
     quiet = invoke("build", "-q", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert quiet.exit_code == 0
-    assert quiet.stdout.splitlines()[-1] == "Store-days: 7 built, 0 failed, 5 warning(s)."
+    assert quiet.stdout.splitlines()[-2:] == ["Store-days: 7 built, 0 failed, 5 warning(s).",
+                                              "Sent-ledger: 7 sent for the first time, 0 unchanged, 0 re-sent."]
     assert "✓" not in quiet.output and "[CASH_SHORTAGE]" not in quiet.output
     assert "Store 0002 has no close on 2025-01-12..2025-01-14" in quiet.stdout
     verbose = invoke("build", "-v", "--date", "2025-01-14", "--target", "journal", "--out", tmp_path, "--lang", "en")
@@ -210,7 +213,7 @@ def test_strict_fails_the_days_with_warnings_writes_nothing_for_them_and_builds_
     assert result.exit_code == 1
     assert "✗ 2025-01-11 0001 サンプル食堂 本店: [STRICT_WARNINGS]" in result.stderr
     assert "  ⚠ [SUSPENSE_BOOKED]" in result.stderr
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == [
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("2025-*/*")) == [
         "2025-01-10/0002", "2025-01-11/0002", "2025-01-12/0001"]
     assert "Store-days: 3 built, 4 failed, 5 warning(s)." in result.stdout
 
@@ -305,7 +308,7 @@ def test_help_and_usage_errors_are_japanese_under_lang_ja_or_a_japanese_locale()
 def test_build_store_builds_only_that_store(tmp_path):
     result = invoke("build", "--store", "0002", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == [
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("2025-*/*")) == [
         "2025-01-10/0002", "2025-01-11/0002"]
     none = invoke("build", "--store", "9999", "--target", "journal", "--out", tmp_path, "--lang", "en")
     assert none.exit_code == 1 and "9999" in none.stderr

@@ -61,7 +61,8 @@ def test_an_imported_mapping_drives_the_feed(project):
     csv_file = project / "p.csv"
     csv_file.write_bytes("支払科目ID,店舗表示名,アスピット支払内訳\r\n00000000000001000001,Visa,11\r\n".encode("cp932"))
     assert mapping(project, "import", "payment", str(csv_file)).exit_code == 0
-    result = CliRunner().invoke(cli, ["build", "--config", str(project / "settings.toml"), "--target", "aspit",
+    result = CliRunner().invoke(cli, ["build", "--input", str(SAMPLE_CLOSES), "--config", str(project / "settings.toml"),
+                                      "--target", "aspit",
                                       "--date", "2025-01-11", "--out", str(project / "out"), "--lang", "en"])
     assert result.exit_code == 0, result.output
     feed = json.loads((project / "out" / "2025-01-11" / "0002" / "aspit-payments.json").read_text(encoding="utf-8"))
@@ -140,6 +141,7 @@ def test_a_damaged_mapping_file_is_refused_naming_its_fields_and_the_build_still
     result = mapping(project, "export", "payment", str(project / "p.csv"))
     assert result.exit_code == 1 and "[ASPIT_MAPPING_FILE]" in result.stderr
     assert "payment = 5: must be an object" in result.stderr and "colour = 1: unknown field" in result.stderr
-    built = CliRunner().invoke(cli, ["build", "--config", str(project / "settings.toml"), "--target", "aspit",
+    built = CliRunner().invoke(cli, ["build", "--input", str(SAMPLE_CLOSES), "--config", str(project / "settings.toml"),
+                                      "--target", "aspit",
                                      "--date", "2025-01-11", "--out", str(project / "out"), "--lang", "en"])
     assert built.exit_code == 1 and "[ASPIT_MAPPING_FILE]" in built.stderr and "Traceback" not in built.output
