@@ -180,7 +180,7 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
 
 def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path,
-    check: Callable[[Journal], None] | None = None, emitter: Emitter | None = None,
+    check: Callable[[Journal], None] | None = None, emitter: Emitter | None = None, lock: bool = True,
 ) -> Iterator[StoreDayResult]:
     """Build every loaded close into `out_dir/<date>/<store>/`, holding the output folder's lock,
     and yield each store-day's result as soon as its folder has switched.
@@ -190,16 +190,24 @@ def build_closes(
     build; a store-day refused after an earlier build keeps none of that build's files. `check`
     may refuse a journal (raise a JournalgenError) before anything is rendered. With an `emitter`
     (resend.py) each store-day is written and recorded through the sent-ledger, re-sends into
-    `resend-N/`. Raises OutputBusyError when another run writes into `out_dir`,
-    OutputFolderError when it cannot be made or locked."""
-    with contextlib.ExitStack() as held:
-        try:
-            if emitter is None or not emitter.dry_run:  # a dry run writes nothing, not even the folder
-                held.enter_context(output_lock(out_dir))
-        except OSError as exc:  # the output folder itself cannot be made or locked
-            raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
+    `resend-N/`. Holds `locked_output(out_dir)` unless `lock` is False (a caller that holds it
+    already, or a dry run)."""
+    with locked_output(out_dir) if lock else contextlib.nullcontext():
         for item in loaded:
             yield _build_store_day(item, settings, targets, out_dir, check, emitter)
+
+
+@contextlib.contextmanager
+def locked_output(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock (`storeday.output_lock`) for the block. Raises
+    OutputBusyError when another run writes into `out_dir`, OutputFolderError when it cannot be
+    made or locked."""
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(output_lock(out_dir))
+        except OSError as exc:  # the output folder itself cannot be made or locked
+            raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
+        yield
 
 
 def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path,

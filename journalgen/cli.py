@@ -6,6 +6,7 @@ with its reason), 2 for usage or settings errors.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import build_closes, check_output_folder, check_targets, render
+from journalgen.build import build_closes, check_output_folder, check_targets, locked_output, render
 from journalgen.cli_i18n import Group, context_lang
 from journalgen.close import IsoDate
 from journalgen.console import Console, can_encode, echo, is_terminal, tolerate_unencodable
@@ -241,19 +242,22 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
         if as_json:
             _print_json(_summary("build", [], loaded, first, last), lang)
         raise SystemExit(EXIT_FAILED)
-    ledger = _open_ledger(settings, out_dir, dry_run, lang)
-    console.start_progress(len(loaded))
     outcomes = []
-    try:
-        emitter = Emitter(ledger, settings, targets, switch, full=full, dry_run=dry_run)
-        for result in build_closes(loaded, settings, targets, out_dir,
-                                   check=refuse_warnings(settings) if strict else None, emitter=emitter):
-            outcomes.append(DayOutcome.of_build(result, settings))
-            _report(console, outcomes[-1])
-            console.advance()
-    finally:  # an interrupted run leaves its lines, not a half-drawn progress line
-        console.stop_progress()
-        ledger.close()
+    # the output folder's lock first, so a run that finds it busy touches nothing, not even the ledger;
+    # a dry run writes nothing and takes none
+    with contextlib.nullcontext() if dry_run else locked_output(out_dir):
+        ledger = _open_ledger(settings, out_dir, dry_run, lang)
+        console.start_progress(len(loaded))
+        try:
+            emitter = Emitter(ledger, settings, targets, switch, full=full, dry_run=dry_run)
+            for result in build_closes(loaded, settings, targets, out_dir, lock=False,
+                                       check=refuse_warnings(settings) if strict else None, emitter=emitter):
+                outcomes.append(DayOutcome.of_build(result, settings))
+                _report(console, outcomes[-1])
+                console.advance()
+        finally:  # an interrupted run leaves its lines, not a half-drawn progress line
+            console.stop_progress()
+            ledger.close()
     summary = _summary("build", outcomes, loaded, first, last)
     _report_coverage(console, summary)
     _report_totals(console, summary)
