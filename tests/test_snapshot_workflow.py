@@ -32,6 +32,9 @@ def repo(tmp_path_factory) -> Path:
         if name and (ROOT / name).is_file():
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, copy / name)
+    prism = ROOT / "tools" / "prism" / "node_modules"  # installed, not tracked: the freee cases' Prism tests use it
+    if prism.is_dir():
+        (copy / "tools" / "prism" / "node_modules").symlink_to(prism, target_is_directory=True)
     return copy
 
 
