@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from journalgen.build import owned_by, render
 from journalgen.close import DailyClose
 from journalgen.delta import delta
-from journalgen.errors import LedgerConflictError, LedgerUnavailableError
+from journalgen.errors import EmissionLostError, LedgerConflictError, LedgerUnavailableError
 from journalgen.journal import Entry, Journal
 from journalgen.journalize import journalize
 from journalgen.ledger import Ledger, Record, StoreDayKey, output_hash
@@ -204,3 +204,41 @@ class Emitter:
             (landed if complete else lost).append(emission.id)
         self.ledger.commit(landed)
         self.ledger.discard(lost)
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """One committed emission of a target with its outputs, as they were handed over."""
+
+    number: int
+    kind: str
+    folder: str
+    outputs: dict[str, bytes]
+
+
+def emitted(ledger: Ledger, journal: Journal, settings: Settings, target: str, directory: Path) -> list[Emitted]:
+    """Every committed emission of `journal`'s store-day to `target`, in order, with its outputs:
+    what a connector posts (those not yet in the service). Each is rendered again from the
+    entries the ledger holds for it (the day's folder keeps only the latest full day); the result
+    must have the recorded hash, else the files in its folder are used when they do, else
+    EmissionLostError: never hand over a body other than the one recorded."""
+    key = store_day(journal, settings)
+    found = []
+    held_before = ledger.state(key, upto=-1).of(target).entries
+    for emission in ledger.emissions(key, target):
+        if emission.state != "committed":
+            continue
+        held = ledger.state(key, upto=emission.number).of(target).entries
+        day = replace(journal, entries=tuple(held[entry] for entry in held), resend=emission.number)
+        if emission.kind == "delta":
+            day = delta(held_before, day, emission.number).journal
+        outputs = {name: data for name, data in render(day, settings, [target]).items() if name in emission.files}
+        if output_hash(outputs) != emission.output_hash:
+            paths = [directory / emission.folder / name for name in emission.files]
+            outputs = {path.name: path.read_bytes() for path in paths if path.is_file()}
+            if len(outputs) != len(paths) or output_hash(outputs) != emission.output_hash:
+                raise EmissionLostError(target=target, store=key.store, date=key.business_date.isoformat(),
+                                        number=emission.number)
+        found.append(Emitted(emission.number, emission.kind, emission.folder, outputs))
+        held_before = held
+    return found

@@ -344,7 +344,7 @@ def test_no_output_log_or_record_holds_a_token_or_the_client_secret(fake, env, t
     token_file = TokenStore().path
     files = [path for path in tmp_path.rglob("*") if path.is_file() and path != token_file]
     texts = outputs + [caplog.text] + [path.read_text(encoding="utf-8", errors="replace") for path in files]
-    assert any(".freee-posted-" in path.name for path in files)
+    assert any(path.name == "ledger.sqlite3" for path in files)
     for secret in set(secrets):
         assert not any(secret in text for text in texts), secret
 
