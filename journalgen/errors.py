@@ -201,14 +201,6 @@ class LedgerConflictError(JournalgenError):
     )
 
 
-class EmissionLostError(JournalgenError):
-    code = "EMISSION_LOST"
-    template = (
-        "{target} {store} {date}: emission {number} recorded in the sent-ledger can no longer be rendered as it "
-        "was, and its files are gone; nothing of it was sent"
-    )
-
-
 # --- pydantic → Problem -------------------------------------------------------------------
 
 # Reasons for pydantic's error types, as message ids the catalog translates.

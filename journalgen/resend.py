@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from journalgen.build import owned_by, render
 from journalgen.close import DailyClose
 from journalgen.delta import delta
-from journalgen.errors import EmissionLostError, LedgerConflictError, LedgerUnavailableError
+from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.journal import Entry, Journal
 from journalgen.journalize import journalize
 from journalgen.ledger import Ledger, Record, StoreDayKey, output_hash
@@ -219,9 +219,10 @@ class Emitted:
 def emitted(ledger: Ledger, journal: Journal, settings: Settings, target: str, directory: Path) -> list[Emitted]:
     """Every committed emission of `journal`'s store-day to `target`, in order, with its outputs:
     what a connector posts (those not yet in the service). Each is rendered again from the
-    entries the ledger holds for it (the day's folder keeps only the latest full day); the result
-    must have the recorded hash, else the files in its folder are used when they do, else
-    EmissionLostError: never hand over a body other than the one recorded."""
+    entries the ledger holds for it (the day's folder keeps only the latest full day). When that
+    rendering differs from the recorded hash (the settings changed since) the files in its folder
+    are used if they still have it; else the new rendering stands, and a connector that already
+    sent a body under the same key refuses the changed one (freee: FREEE_CHANGED_AFTER_POST)."""
     key = store_day(journal, settings)
     found = []
     held_before = ledger.state(key, upto=-1).of(target).entries
@@ -235,10 +236,9 @@ def emitted(ledger: Ledger, journal: Journal, settings: Settings, target: str, d
         outputs = {name: data for name, data in render(day, settings, [target]).items() if name in emission.files}
         if output_hash(outputs) != emission.output_hash:
             paths = [directory / emission.folder / name for name in emission.files]
-            outputs = {path.name: path.read_bytes() for path in paths if path.is_file()}
-            if len(outputs) != len(paths) or output_hash(outputs) != emission.output_hash:
-                raise EmissionLostError(target=target, store=key.store, date=key.business_date.isoformat(),
-                                        number=emission.number)
+            on_disk = {path.name: path.read_bytes() for path in paths if path.is_file()}
+            if len(on_disk) == len(paths) and output_hash(on_disk) == emission.output_hash:
+                outputs = on_disk
         found.append(Emitted(emission.number, emission.kind, emission.folder, outputs))
         held_before = held
     return found
