@@ -534,3 +534,17 @@ def test_a_body_changed_under_the_same_ref_without_a_ledger_reason_is_still_refu
     result = send_close(tmp_path, close, config=settings)
     assert result.exit_code == 1 and "[FREEE_CHANGED_AFTER_POST]" in result.output
     assert len(posts(fake)) == before
+
+
+def test_dry_run_of_a_corrected_day_lists_only_the_delta_and_records_nothing(fake, connected, tmp_path):
+    close = sample_close()
+    assert send_close(tmp_path, close).exit_code == 0
+    before = len(fake.requests)
+    close["voids"].append(VOID)
+    result = send_close(tmp_path, close, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "· 2025-01-10 0001: would post 1 of 7 requests" in result.output
+    assert "POST /api/1/manual_journals  " in result.output and "-r1" in result.output
+    assert len(fake.requests) == before and not (tmp_path / "out" / "2025-01-10" / "0001" / "resend-1").exists()
+    sent = send_close(tmp_path, close)  # the dry run recorded nothing: the real run sends resend-1
+    assert "✓ 2025-01-10 0001: 1 posted, 0 found already in freee, 6 sent before" in sent.output, sent.output
