@@ -198,13 +198,13 @@ def build_closes(
 
 
 @contextlib.contextmanager
-def locked_output(out_dir: Path) -> Iterator[None]:
+def locked_output(out_dir: Path, wait: float = 0) -> Iterator[None]:
     """Hold the output folder's lock (`storeday.output_lock`) for the block. Raises
     OutputBusyError when another run writes into `out_dir`, OutputFolderError when it cannot be
-    made or locked."""
+    made or locked. `wait`: seconds to wait for a busy folder first."""
     with contextlib.ExitStack() as held:
         try:
-            held.enter_context(output_lock(out_dir))
+            held.enter_context(output_lock(out_dir, wait))
         except OSError as exc:  # the output folder itself cannot be made or locked
             raise OutputFolderError(file=str(out_dir), problems=(os_problem(exc),)) from None
         yield

@@ -204,3 +204,41 @@ class Emitter:
             (landed if complete else lost).append(emission.id)
         self.ledger.commit(landed)
         self.ledger.discard(lost)
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """One committed emission of a target with its outputs, as they were handed over."""
+
+    number: int
+    kind: str
+    folder: str
+    outputs: dict[str, bytes]
+
+
+def emitted(ledger: Ledger, journal: Journal, settings: Settings, target: str, directory: Path) -> list[Emitted]:
+    """Every committed emission of `journal`'s store-day to `target`, in order, with its outputs:
+    what a connector posts (those not yet in the service). Each is rendered again from the
+    entries the ledger holds for it (the day's folder keeps only the latest full day). When that
+    rendering differs from the recorded hash (the settings changed since) the files in its folder
+    are used if they still have it; else the new rendering stands, and a connector that already
+    sent a body under the same key refuses the changed one (freee: FREEE_CHANGED_AFTER_POST)."""
+    key = store_day(journal, settings)
+    found = []
+    held_before = ledger.state(key, upto=-1).of(target).entries
+    for emission in ledger.emissions(key, target):
+        if emission.state != "committed":
+            continue
+        held = ledger.state(key, upto=emission.number).of(target).entries
+        day = replace(journal, entries=tuple(held[entry] for entry in held), resend=emission.number)
+        if emission.kind == "delta":
+            day = delta(held_before, day, emission.number).journal
+        outputs = {name: data for name, data in render(day, settings, [target]).items() if name in emission.files}
+        if output_hash(outputs) != emission.output_hash:
+            paths = [directory / emission.folder / name for name in emission.files]
+            on_disk = {path.name: path.read_bytes() for path in paths if path.is_file()}
+            if len(on_disk) == len(paths) and output_hash(on_disk) == emission.output_hash:
+                outputs = on_disk
+        found.append(Emitted(emission.number, emission.kind, emission.folder, outputs))
+        held_before = held
+    return found

@@ -1,7 +1,7 @@
 """`journalgen send` and `journalgen auth`: deliver built store-days to a target's service.
 
 A target that can deliver registers a sender under the `journalgen.senders` entry-point group
-(`send_days(days, settings, out_dir, *, dry_run, lang, echo) -> number failed`) and, when it
+(`send_days(days, settings, out_dir, *, ledger, dry_run, lang, echo) -> number failed`) and, when it
 needs a login, a click command under `journalgen.auth`. The core knows no service by name.
 
 Exit codes as for build: 0 all sent, 1 some store-days failed, 2 usage or settings errors.
@@ -9,21 +9,27 @@ Exit codes as for build: 0 all sent, 1 some store-days failed, 2 usage or settin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
 
-from journalgen.build import build_closes, check_targets
+from journalgen.build import build_closes, check_targets, locked_output
 from journalgen.cli_i18n import Command, Group
 from journalgen.errors import JournalgenError
 from journalgen.i18n import default_lang, translate
 from journalgen.inputs import read_closes
+from journalgen.ledger import LEDGER_FILE, Ledger, default_url
+from journalgen.resend import Emitter
+from journalgen.storeday import switch
 from journalgen.settings import FiscalPeriod, load_settings
 
 SENDERS, AUTHORIZERS = "journalgen.senders", "journalgen.auth"
 DAY = click.DateTime(formats=["%Y-%m-%d"])
+BUSY_WAIT = 120.0
+"""Seconds `send` waits for another run's build into the same output folder to finish."""
 
 
 def _usage(message: str) -> None:
@@ -70,14 +76,29 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
         click.echo(translate("No daily close in {path} for {days}{store}.", lang).format(
             path=input_path, days=f"{first}..{last}", store=""), err=True)
         raise SystemExit(1)
-    results = list(build_closes(loaded, settings, [target], out_dir))
-    failed = [result for result in results if result.error]
-    for result in failed:
-        where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
-        click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
-    built = [result for result in results if not result.error]
-    send_failed = senders[target].load()(built, settings, out_dir, dry_run=dry_run, lang=lang,
-                                         echo=lambda text, err: click.echo(text, err=err)) if built else 0
+    # as build: the output folder's lock, then the sent-ledger, every store-day through the emitter
+    # (first emissions and re-sends recorded); then, the folder's lock released (posting waits on
+    # the network), the sender posts what the ledger says is not yet sent, under each day's ledger lock
+    with contextlib.ExitStack() as held:
+        # another send (or build) into the same folder is waited for: sends are run unattended
+        with contextlib.nullcontext() if dry_run else locked_output(out_dir, wait=BUSY_WAIT):
+            url = settings.ledger.url or default_url(out_dir)
+            if dry_run and settings.ledger.url is None and not (out_dir / LEDGER_FILE).exists():
+                url = "sqlite://"
+            try:
+                ledger = Ledger(url)
+            except JournalgenError as error:
+                _usage(f"[{error.code}] {error.message(lang)}")
+            held.callback(ledger.close)
+            emitter = Emitter(ledger, settings, [target], switch, dry_run=dry_run)
+            results = list(build_closes(loaded, settings, [target], out_dir, lock=False, emitter=emitter))
+        failed = [result for result in results if result.error]
+        for result in failed:
+            where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
+            click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
+        built = [result for result in results if not result.error]
+        send_failed = senders[target].load()(built, settings, out_dir, ledger=ledger, dry_run=dry_run, lang=lang,
+                                             echo=lambda text, err: click.echo(text, err=err)) if built else 0
     summary = "Store-days: {sent} listed, {failed} failed." if dry_run else "Store-days: {sent} sent, {failed} failed."
     click.echo(translate(summary, lang).format(sent=len(built) - send_failed, failed=len(failed) + send_failed))
     raise SystemExit(1 if failed or send_failed else 0)

@@ -63,10 +63,11 @@ class Switched:
 
 
 @contextlib.contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold `OUT/.journalgen.lock` for the block; OutputBusyError when another run holds it."""
+def output_lock(out_dir: Path, wait: float = 0) -> Iterator[None]:
+    """Hold `OUT/.journalgen.lock` for the block; OutputBusyError when another run holds it
+    (still, after waiting `wait` seconds for it)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(out_dir / LOCK_FILE, timeout=0)
+    lock = FileLock(out_dir / LOCK_FILE, timeout=wait)
     try:
         lock.acquire()
     except Timeout:

@@ -22,12 +22,19 @@ from journalgen_freee.faults import (
     FreeeUnsendableError,
 )
 from journalgen_freee.options import FreeeOptions
-from journalgen_freee.posting import FilePostedRecord, Request, StoreDay, post_store_day, requests_of
+from journalgen_freee.posting import LedgerPostedRecord, Request, StoreDay, post_store_day, requests_of
 from journalgen_freee.tokens import GivenToken, OAuthApp, Secret, StoredTokens, TokenPair, TokenStore
 from tenacity import wait_none
 from test_i18n import placeholders
 
 from journalgen.i18n import translate
+from journalgen.ledger import Ledger
+
+
+def posted_record(folder: Path) -> LedgerPostedRecord:
+    """The sent-ledger's posted record, in a SQLite ledger in `folder`."""
+    return LedgerPostedRecord(Ledger(f"sqlite:///{folder / 'ledger.sqlite3'}"), "サンプル食堂株式会社")
+
 
 DAY = dt.date(2025, 1, 10)
 STORE_DAY = StoreDay(1234567, "0001", DAY)
@@ -178,7 +185,7 @@ def test_403_on_a_manual_journal_names_the_振替伝票_right(fake, store):
 def test_400_on_a_manual_journal_shows_freees_words_with_its_ref_number(fake, store, tmp_path):
     fake.reject["POS-9f"] = ["貸借が一致しません"]
     requests = [Request("deal", "POS-1", deal("POS-1")), Request("manual_journal", "POS-9f", manual_journal("POS-9f"))]
-    report = post_store_day(client(fake, store), FilePostedRecord(tmp_path), STORE_DAY, requests)
+    report = post_store_day(client(fake, store), posted_record(tmp_path), STORE_DAY, requests)
     assert isinstance(report.error, FreeeRejectedError) and [p.key for p in report.created] == ["POS-1"]
     assert report.error.message("en") == "freee refused manual journal POS-9f: 貸借が一致しません"
     assert report.error.message("ja") == "freee が manual journal POS-9f を受け付けませんでした: 貸借が一致しません"
@@ -221,7 +228,7 @@ def test_a_post_whose_answer_was_lost_is_found_in_freee_not_posted_again(fake, s
     requests = [Request("deal", "POS-1", deal("POS-1")), Request("transfer", "POS-in-1", transfer("POS-in-1 入金")),
                 Request("manual_journal", "POS-9f", manual_journal("POS-9f"))]
 
-    report = post_store_day(client(fake, store), FilePostedRecord(tmp_path), STORE_DAY, requests)
+    report = post_store_day(client(fake, store), posted_record(tmp_path), STORE_DAY, requests)
 
     assert report.error is None and report.created == []
     assert [(p.key, p.how) for p in report.found] == [("POS-1", "found"), ("POS-in-1", "found"), ("POS-9f", "found")]
@@ -239,7 +246,7 @@ def test_what_is_in_freee_but_not_recorded_is_settled_by_ref_number_and_by_trans
                 Request("manual_journal", "POS-9f", manual_journal("POS-9f")),
                 Request("manual_journal", "POS-a0", manual_journal("POS-a0"))]
 
-    report = post_store_day(client(fake, store), FilePostedRecord(tmp_path), STORE_DAY, requests)
+    report = post_store_day(client(fake, store), posted_record(tmp_path), STORE_DAY, requests)
 
     assert [(p.key, p.freee_id) for p in report.found] == [("POS-1", 5), ("POS-in-1", 6), ("POS-9f", 8)]
     assert [p.key for p in report.created] == ["POS-2", "POS-a0"]
@@ -247,7 +254,7 @@ def test_what_is_in_freee_but_not_recorded_is_settled_by_ref_number_and_by_trans
 
 
 def test_a_body_changed_after_it_was_posted_is_refused_before_any_request(fake, store, tmp_path):
-    record = FilePostedRecord(tmp_path)
+    record = posted_record(tmp_path)
     post_store_day(client(fake, store), record, STORE_DAY, [Request("deal", "POS-1", deal("POS-1"))])
     before = len(fake.requests)
     report = post_store_day(client(fake, store), record, STORE_DAY,

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from journalgen_freee import deal_bodies
 from journalgen_freee.client import FreeeClient
 from journalgen_freee.faults import FreeeRejectedError
-from journalgen_freee.posting import FilePostedRecord, StoreDay, post_store_day, requests_of
+from journalgen_freee.posting import LedgerPostedRecord, StoreDay, post_store_day, requests_of
 from journalgen_freee.tokens import GivenToken, Secret
 from strategies import closes
 from test_cases import CASES_DIR, case_journal
@@ -38,6 +38,13 @@ from journalgen import load_settings, parse_close
 from journalgen.cli import cli
 from journalgen.errors import JournalgenError
 from journalgen.journalize import journalize
+from journalgen.ledger import Ledger
+
+
+def posted_record(folder: Path) -> LedgerPostedRecord:
+    """The sent-ledger's posted record, in a SQLite ledger in `folder`."""
+    return LedgerPostedRecord(Ledger(f"sqlite:///{folder / 'ledger.sqlite3'}"), "サンプル食堂株式会社")
+
 
 REPO = Path(__file__).parents[1]
 PRISM = REPO / "tools" / "prism" / "node_modules" / ".bin" / "prism"
@@ -93,7 +100,7 @@ def send_all(prism: Prism, requests_by_day: list[tuple[StoreDay, list]]) -> int:
     prism.answers.clear()
     with tempfile.TemporaryDirectory() as out, prism.client() as client:
         for day, requests in requests_by_day:
-            report = post_store_day(client, FilePostedRecord(Path(out)), day, requests)
+            report = post_store_day(client, posted_record(Path(out)), day, requests)
             assert report.error is None, report.error.message("en")
             assert len(report.created) == len(requests)
     assert prism.violations() == []

@@ -3,6 +3,7 @@ fake freee: what a shop owner sees, what freee ends up holding, and that no secr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -20,10 +21,12 @@ import pytest
 from click.testing import CliRunner
 from fake_freee import FakeFreee, Fault
 from journalgen_freee.tokens import Secret, TokenPair, TokenStore
+from resend_scenario import freee_sums
 from tenacity import wait_none
 
 from journalgen import build, load_settings, parse_close
 from journalgen.cli import cli
+from journalgen.ledger import Ledger, default_url
 
 REPO = Path(__file__).parents[1]
 SAMPLE = REPO / "journalgen" / "sample"
@@ -344,7 +347,7 @@ def test_no_output_log_or_record_holds_a_token_or_the_client_secret(fake, env, t
     token_file = TokenStore().path
     files = [path for path in tmp_path.rglob("*") if path.is_file() and path != token_file]
     texts = outputs + [caplog.text] + [path.read_text(encoding="utf-8", errors="replace") for path in files]
-    assert any(".freee-posted-" in path.name for path in files)
+    assert any(path.name == "ledger.sqlite3" for path in files)
     for secret in set(secrets):
         assert not any(secret in text for text in texts), secret
 
@@ -385,3 +388,163 @@ def test_a_busy_redirect_port_is_a_message_not_a_traceback(fake, env, tmp_path):
         result = CliRunner().invoke(cli, ["auth", "freee", "--config", str(settings), "--no-browser", "--lang", "en"])
     assert result.exit_code == 1 and "[FREEE_AUTH]" in result.output and "cannot listen on" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+VOID = {"receipt_no": "0000777", "original_date": "2025-01-09", "payment": "cash", "tax": "standard_10",
+        "amount": 2200, "tax_amount": 200}
+"""A late void of 2025-01-09's cash sale, closed with 2025-01-10: the correction of an already-sent day."""
+
+
+def sample_close() -> dict:
+    return json.loads((SAMPLE / "closes" / "2025-01-10_0001.json").read_text(encoding="utf-8"))
+
+
+def send_close(tmp_path: Path, close: dict, *args: str, config: Path = SAMPLE / "settings.toml"):
+    path = tmp_path / "close.json"
+    path.write_text(json.dumps(close, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["send", "--target", "freee", "--input", str(path), "--config", str(config),
+                                      "--lang", "en", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def in_freee(fake: FakeFreee) -> dict:
+    """Everything the fake holds, as freee books it (per account; taxed yen and tax per account × code)."""
+    company_id = json.loads(build(parse_close(json.dumps(sample_close())), load_settings(SAMPLE / "settings.toml"),
+                                  "freee")["freee-deals.json"])["company_id"]
+    document = {"company_id": company_id, "deals": fake.deals, "transfers": fake.transfers,
+                "manual_journals": fake.manual_journals}
+    return freee_sums(json.dumps(document, ensure_ascii=False).encode())
+
+
+def full_rendering(close: dict) -> dict:
+    text = build(parse_close(json.dumps(close, ensure_ascii=False)), load_settings(SAMPLE / "settings.toml"),
+                 "freee")["freee-deals.json"]
+    return freee_sums(text)
+
+
+def posted_rows(tmp_path: Path) -> list[tuple[int, str, str]]:
+    ledger = Ledger(default_url(tmp_path / "out"))
+    try:
+        company = str(json.loads((tmp_path / "out" / "2025-01-10" / "0001" / "freee-deals.json").read_bytes())
+                      ["company_id"])
+        rows = ledger.posted("freee", company, "0001", dt.date(2025, 1, 10))
+        return sorted((row.emission, row.kind, row.key) for row in rows.values())
+    finally:
+        ledger.close()
+
+
+def posts(fake: FakeFreee) -> list[str]:
+    return [path for method, path, _ in fake.requests if method == "POST" and path.startswith("/api/")]
+
+
+def test_a_corrected_day_already_in_freee_is_sent_as_its_delta_and_freee_then_holds_the_corrected_day(
+        fake, connected, tmp_path):
+    close = sample_close()
+    first = send_close(tmp_path, close)
+    assert first.exit_code == 0, first.output
+    assert "✓ 2025-01-10 0001: 6 posted, 0 found already in freee, 0 sent before" in first.output
+    assert in_freee(fake) == full_rendering(close)
+    before = len(posts(fake))
+
+    close["voids"].append(VOID)
+    corrected = send_close(tmp_path, close)
+    assert corrected.exit_code == 0, corrected.output
+    assert "FREEE_CHANGED_AFTER_POST" not in corrected.output
+    assert "✓ 2025-01-10 0001: 1 posted, 0 found already in freee, 6 sent before" in corrected.output
+    assert posts(fake)[before:] == ["/api/1/manual_journals"]  # only resend-1's body
+    (manual,) = json.loads((tmp_path / "out" / "2025-01-10" / "0001" / "resend-1" / "freee-deals.json")
+                           .read_bytes())["manual_journals"]
+    assert fake.created("manual_journals") == [manual["ref_number"]] and manual["ref_number"].endswith("-r1")
+    assert fake.created() == keys(rendered("2025-01-10")[:1])  # the first emission's deals, each once
+    assert in_freee(fake) == full_rendering(close) != full_rendering(sample_close())
+    assert [number for number, _, _ in posted_rows(tmp_path)] == [0] * 6 + [1]
+
+    again = send_close(tmp_path, close)
+    assert again.exit_code == 0 and "0 posted, 0 found already in freee, 7 sent before" in again.output
+    assert len(posts(fake)) == before + 1
+
+
+def test_a_day_built_and_corrected_before_its_first_send_posts_the_first_emission_then_the_delta(
+        fake, connected, tmp_path):
+    close = sample_close()
+    path = tmp_path / "close.json"
+    path.write_text(json.dumps(close, ensure_ascii=False), encoding="utf-8")
+    built = CliRunner().invoke(cli, ["build", "--input", str(path), "--config", str(SAMPLE / "settings.toml"),
+                                     "--target", "freee"])
+    assert built.exit_code == 0, built.output
+    close["voids"].append(VOID)
+    result = send_close(tmp_path, close)  # records resend-1, then sends the first emission and resend-1
+    assert result.exit_code == 0, result.output
+    assert "✓ 2025-01-10 0001: 7 posted, 0 found already in freee, 0 sent before" in result.output
+    assert fake.created() == keys(rendered("2025-01-10")[:1]) and len(fake.manual_journals) == 1
+    assert in_freee(fake) == full_rendering(close)
+
+
+def test_a_run_killed_after_posting_the_delta_before_recording_it_posts_nothing_twice(
+        fake, connected, env, tmp_path):
+    close = sample_close()
+    assert send_close(tmp_path, close).exit_code == 0
+    close["voids"].append(VOID)
+    path = tmp_path / "corrected.json"
+    path.write_text(json.dumps(close, ensure_ascii=False), encoding="utf-8")
+    started, killed = threading.Event(), []
+
+    def kill_once_the_delta_is_created() -> None:
+        started.wait()
+        if fake.manual_journals and not killed:
+            os.kill(process.pid, signal.SIGKILL)  # freee holds resend-1's body; the ledger does not know
+            killed.append(process.pid)
+
+    fake.on_create = kill_once_the_delta_is_created
+    process = _send_process(env, tmp_path, "--input", str(path))
+    started.set()
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL and len(fake.manual_journals) == 1
+    fake.on_create = None
+    before = len(posts(fake))
+
+    result = send_close(tmp_path, close)
+    assert result.exit_code == 0, result.output
+    assert "✓ 2025-01-10 0001: 0 posted, 1 found already in freee, 6 sent before" in result.output
+    assert len(posts(fake)) == before and len(fake.manual_journals) == 1
+    assert in_freee(fake) == full_rendering(close)
+    assert [(number, how) for number, how in posted_hows(tmp_path)] == [(0, "created")] * 6 + [(1, "found")]
+
+
+def posted_hows(tmp_path: Path) -> list[tuple[int, str]]:
+    ledger = Ledger(default_url(tmp_path / "out"))
+    try:
+        company = str(json.loads((tmp_path / "out" / "2025-01-10" / "0001" / "freee-deals.json").read_bytes())
+                      ["company_id"])
+        return sorted((row.emission, row.how) for row in ledger.posted(
+            "freee", company, "0001", dt.date(2025, 1, 10)).values())
+    finally:
+        ledger.close()
+
+
+def test_a_body_changed_under_the_same_ref_without_a_ledger_reason_is_still_refused(fake, connected, tmp_path):
+    close = sample_close()
+    assert send_close(tmp_path, close).exit_code == 0
+    settings = tmp_path / "settings.toml"  # the same entries, booked to another 勘定科目: no correction
+    text = (SAMPLE / "settings.toml").read_text(encoding="utf-8")
+    item = next(line for line in text.splitlines() if line.startswith('"売上高"'))
+    settings.write_text(text.replace(item, item.split("=")[0] + "= 999999"), encoding="utf-8")
+    before = len(posts(fake))
+    result = send_close(tmp_path, close, config=settings)
+    assert result.exit_code == 1 and "[FREEE_CHANGED_AFTER_POST]" in result.output
+    assert len(posts(fake)) == before
+
+
+def test_dry_run_of_a_corrected_day_lists_only_the_delta_and_records_nothing(fake, connected, tmp_path):
+    close = sample_close()
+    assert send_close(tmp_path, close).exit_code == 0
+    before = len(fake.requests)
+    close["voids"].append(VOID)
+    result = send_close(tmp_path, close, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "· 2025-01-10 0001: would post 1 of 7 requests" in result.output
+    assert "POST /api/1/manual_journals  " in result.output and "-r1" in result.output
+    assert len(fake.requests) == before and not (tmp_path / "out" / "2025-01-10" / "0001" / "resend-1").exists()
+    sent = send_close(tmp_path, close)  # the dry run recorded nothing: the real run sends resend-1
+    assert "✓ 2025-01-10 0001: 1 posted, 0 found already in freee, 6 sent before" in sent.output, sent.output

@@ -3,6 +3,7 @@ moment, and two builds at once on one ledger."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -15,13 +16,16 @@ from resend_scenario import (
     DAY, SAMPLE_DAY, SUMS, TARGETS, Scenario, check_files, concurrent_builds, settings_text, total,
 )
 from click.testing import CliRunner
-from sqlalchemy import inspect
-from sqlalchemy.exc import OperationalError
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from journalgen.cli import cli
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.inputs import parse_close
-from journalgen.ledger import Ledger
+from journalgen.ledger import Ledger, PostedRow, StoreDayKey
+from journalgen.ledger.store import MIGRATIONS
 from journalgen.ledger.models import Base
 from journalgen.resend import commit, plan
 from journalgen.settings import load_settings
@@ -46,6 +50,40 @@ def test_migrations_create_exactly_the_models_and_reopening_is_a_no_op(tmp_path)
         assert set(inspect(connection).get_table_names()) == {"alembic_version", *Base.metadata.tables}
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     ledger.close()
+
+
+def test_a_ledger_written_by_migration_0001_opens_keeps_its_emissions_and_gains_the_posted_record(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:  # the ledger as the previous version left it
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("INSERT INTO store_days (id, target, company, store, business_date) "
+                                "VALUES (1, 'freee', 'サンプル食堂株式会社', '0001', '2025-01-10')"))
+        connection.execute(text(
+            "INSERT INTO emissions (store_day_id, number, kind, state, folder, files, output_hash, run_id, "
+            "created_at) VALUES (1, 0, 'first', 'committed', '', '[\"freee-deals.json\"]', 'abc', 'r1', "
+            "'2025-01-10 21:00:00')"))
+        assert "posted_requests" not in inspect(connection).get_table_names()
+    engine.dispose()
+
+    ledger = Ledger(url)
+    try:
+        day = StoreDayKey("サンプル食堂株式会社", "0001", dt.date(2025, 1, 10))
+        assert [(e.target, e.number, e.state) for e in ledger.emissions(day)] == [("freee", 0, "committed")]
+        with ledger.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert ledger.posted("freee", "1234567", "0001", day.business_date) == {}
+        row = PostedRow("POS-20250110-0001-cash", "deal", 1001, "d" * 64, 0, "created")
+        ledger.record_posted("freee", "1234567", "0001", day.business_date, row)
+        assert ledger.posted("freee", "1234567", "0001", day.business_date) == {row.key: row}
+        with pytest.raises(IntegrityError):  # the last guard against recording one request twice
+            ledger.record_posted("freee", "1234567", "0001", day.business_date, row)
+    finally:
+        ledger.close()
 
 
 def test_a_ledger_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path):

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import resend_scenario
 from postgresql_server import missing, postgresql_url  # noqa: F401  (the fixture)
 from sqlalchemy import create_engine, text
+from test_freee_send import (  # noqa: F401  (the fixtures)
+    SAMPLE, VOID, connected, env, fake, full_rendering, in_freee, sample_close, send_close,
+)
+
+from journalgen.ledger import Ledger
 
 
 def fresh_database(url: str, name: str) -> str:
@@ -24,6 +31,28 @@ def test_day_unchanged_void_correction_full_on_postgresql(tmp_path, postgresql_u
 
 def test_two_workers_at_once_on_one_postgresql_ledger_record_each_store_day_once(tmp_path, postgresql_url):  # noqa: F811
     resend_scenario.concurrent_builds(tmp_path, fresh_database(postgresql_url, "workers"))
+
+
+def test_send_a_day_then_its_correction_to_the_fake_freee_on_postgresql(fake, connected, tmp_path, postgresql_url):  # noqa: F811
+    url = fresh_database(postgresql_url, "send")
+    settings = tmp_path / "settings.toml"
+    settings.write_text((SAMPLE / "settings.toml").read_text(encoding="utf-8") + f'\n[ledger]\nurl = "{url}"\n',
+                        encoding="utf-8")
+    close = sample_close()
+    first = send_close(tmp_path, close, config=settings)
+    assert "✓ 2025-01-10 0001: 6 posted, 0 found already in freee, 0 sent before" in first.output, first.output
+    close["voids"].append(VOID)
+    corrected = send_close(tmp_path, close, config=settings)
+    assert "✓ 2025-01-10 0001: 1 posted, 0 found already in freee, 6 sent before" in corrected.output, corrected.output
+    assert in_freee(fake) == full_rendering(close)
+    again = send_close(tmp_path, close, config=settings)
+    assert again.exit_code == 0 and "0 posted, 0 found already in freee, 7 sent before" in again.output
+    assert not (tmp_path / "out" / ".journalgen" / "ledger.sqlite3").exists()  # the ledger is PostgreSQL's
+    ledger = Ledger(url)
+    try:
+        assert len(ledger.posted("freee", "1234567", "0001", dt.date(2025, 1, 10))) == 7
+    finally:
+        ledger.close()
 
 
 def test_without_postgresql_the_tests_skip_here_and_fail_in_ci(monkeypatch):

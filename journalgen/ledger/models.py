@@ -70,3 +70,27 @@ class EmittedEntry(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     document: Mapped[str] = mapped_column(Text)
     """The entry as JSON (`Entry.document()`), so a later re-send can reverse it."""
+
+
+class PostedRequest(Base):
+    """One request a connector posted to the target's service (freee) and the id it was given:
+    what makes sending exactly-once. Keyed per (target, company, store, business date) by the
+    request's key (a ref_number, a transfer's identifier); `emission` is the number of the
+    emission whose rendering the body belongs to. The unique constraint is the last guard."""
+
+    __tablename__ = "posted_requests"
+    __table_args__ = (UniqueConstraint("target", "company", "store", "business_date", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(64))
+    company: Mapped[str] = mapped_column(String(200))
+    store: Mapped[str] = mapped_column(String(64))
+    business_date: Mapped[dt.date] = mapped_column(Date)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    remote_id: Mapped[int] = mapped_column(BigInteger)
+    digest: Mapped[str] = mapped_column(String(64))
+    emission: Mapped[int] = mapped_column(Integer)
+    how: Mapped[str] = mapped_column(String(16))
+    """`created` (this run's POST) or `found` (settled: it was already in the service)."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

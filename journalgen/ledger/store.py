@@ -28,7 +28,7 @@ from sqlalchemy.pool import StaticPool
 
 from journalgen.errors import LedgerUnavailableError
 from journalgen.journal import Entry
-from journalgen.ledger.models import Emission, EmittedEntry, StoreDay
+from journalgen.ledger.models import Emission, EmittedEntry, PostedRequest, StoreDay
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -95,6 +95,19 @@ class Record:
     output_hash: str
     reversed: tuple[Entry, ...]
     added: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class PostedRow:
+    """A request recorded as posted to a target's service: its key, kind, the service's id, the
+    digest of the body posted, the emission it belongs to, and `created` or `found`."""
+
+    key: str
+    kind: str
+    remote_id: int
+    digest: str
+    emission: int
+    how: str
 
 
 @dataclass(frozen=True)
@@ -194,14 +207,35 @@ class Ledger:
         with self._lock(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True) or 1):
             yield
 
-    def state(self, day: StoreDayKey) -> DayState:
+    def posted(self, target: str, company: str, store: str, business_date: dt.date) -> dict[str, PostedRow]:
+        """The requests recorded as posted to `target`'s `company` for a store-day, by key."""
+        query = select(PostedRequest).where(
+            PostedRequest.target == target, PostedRequest.company == company, PostedRequest.store == store,
+            PostedRequest.business_date == business_date).order_by(PostedRequest.id)
+        with Session(self.engine) as session:
+            return {row.key: PostedRow(row.key, row.kind, row.remote_id, row.digest, row.emission, row.how)
+                    for row in session.scalars(query)}
+
+    def record_posted(self, target: str, company: str, store: str, business_date: dt.date, row: PostedRow) -> None:
+        """Record, committed before returning, that `row` is in `target`'s `company`. A second
+        record of the same key fails on the unique constraint: the last guard against a double post."""
+        with self.engine.begin() as connection:
+            connection.execute(insert(PostedRequest).values(
+                target=target, company=company, store=store, business_date=business_date, key=row.key,
+                kind=row.kind, remote_id=row.remote_id, digest=row.digest, emission=row.emission, how=row.how,
+                created_at=dt.datetime.now(dt.UTC)))
+
+    def state(self, day: StoreDayKey, upto: int | None = None) -> DayState:
         """What every target holds of `day`, and the highest emission number recorded (pending
         included), in one query. A target's committed emissions are replayed in order: a first
-        or full emission holds its entries; a delta removes what it reversed, adds what it added."""
+        or full emission holds its entries; a delta removes what it reversed, adds what it added.
+        With `upto`, only the emissions numbered up to it are replayed (what was held then)."""
         last: int | None = None
         held: dict[str, tuple[int, dict[str, str]]] = {}
         with self.engine.connect() as connection:
             for row in connection.execute(_STATE, _day_params(day)):
+                if upto is not None and row.number > upto:
+                    continue
                 last = row.number if last is None else max(last, row.number)
                 if row.state != "committed":
                     continue

@@ -15,6 +15,8 @@ import click
 from journalgen.build import StoreDayResult, target_options
 from journalgen.errors import JournalgenError
 from journalgen.i18n import Lang, default_lang, translate
+from journalgen.ledger import Ledger
+from journalgen.resend import emitted
 from journalgen.settings import Settings, load_settings
 from journalgen_freee.auth import connect, is_loopback
 from journalgen_freee.bodies import FILE_NAME
@@ -23,7 +25,7 @@ from journalgen_freee.errors import LOCALE_DIR
 from journalgen_freee.faults import FreeeApiError
 from journalgen_freee.options import FreeeOptions
 from journalgen_freee.plugin import TARGET
-from journalgen_freee.posting import PATHS, DayReport, FilePostedRecord, StoreDay, pending, post_store_day, requests_of
+from journalgen_freee.posting import PATHS, DayReport, LedgerPostedRecord, StoreDay, pending, post_store_day, requests_of
 from journalgen_freee.tokens import OAuthApp, Secret, TokenStore, accounts_base, token_source
 
 Echo = Callable[[str, bool], None]
@@ -86,22 +88,36 @@ def auth(config: Path | None, no_browser: bool, lang: Lang | None) -> None:
                .format(path=store.path))
 
 
-def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, dry_run: bool, lang: Lang,
-              echo: Echo) -> int:
-    """Post each built store-day's `freee-deals.json` (its deals, transfers and manual journals);
+def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, ledger: Ledger, dry_run: bool,
+              lang: Lang, echo: Echo) -> int:
+    """Post what the sent-ledger says freee does not hold yet of each built store-day: the first
+    emission's bodies, then each `resend-N` delta's (deals, transfers, manual journals), in order;
     the number of store-days that failed."""
     options = target_options(TARGET, settings)
-    record = FilePostedRecord(out_dir)
+    record = LedgerPostedRecord(ledger, settings.company.name, TARGET.name)
     work = []
     failed = 0
     for result in days:
-        path = next(path for path in result.written if path.name == FILE_NAME)
-        document = json.loads(path.read_bytes())
-        day = StoreDay(document["company_id"], result.close.store.code, result.close.business_date)
+        directory = out_dir / result.close.business_date.isoformat() / result.close.store.code
         try:
-            work.append((day, requests_of(document, str(path))))
-        except FreeeApiError as error:  # never send a day without some of its requests
-            echo(f"✗ {day.business_date.isoformat()} {day.store}: [{error.code}] {error.message(lang)}", True)
+            documents = [(part.number, part.folder, part.outputs) for part in
+                         emitted(ledger, result.journal, settings, TARGET.name, directory)]
+            if dry_run and result.plan is not None:  # what this run would have recorded
+                documents += [(part.number, part.folder, part.outputs) for part in result.plan.changed
+                              if part.target == TARGET.name]
+            requests, company_id = [], None
+            for number, folder, outputs in documents:
+                if FILE_NAME not in outputs:
+                    continue
+                document = json.loads(outputs[FILE_NAME])
+                company_id = document["company_id"]
+                requests += requests_of(document, str(directory / folder / FILE_NAME), number)
+            if company_id is None:
+                continue
+            work.append((StoreDay(company_id, result.close.store.code, result.close.business_date), requests))
+        except JournalgenError as error:  # never send a day without some of its requests
+            echo(f"✗ {result.close.business_date.isoformat()} {result.close.store.code}: "
+                 f"[{error.code}] {error.message(lang)}", True)
             failed += 1
     if dry_run:
         for day, requests in work:

@@ -61,12 +61,14 @@ class FreeeRejectedError(FreeeApiError):
 
 
 class FreeeChangedAfterPostError(FreeeApiError):
-    """A request already in freee now has other contents (the close or settings changed)."""
+    """A request already in freee now has other contents with no correction in the sent-ledger to
+    explain it (the settings changed): a corrected close is sent as its re-send instead."""
 
     code = "FREEE_CHANGED_AFTER_POST"
     template = (
-        "{what} is already in freee (id {freee_id}) but the day now renders it differently; "
-        "journalgen does not post it again. Send the correction as a re-send (resend-N), or fix it in freee"
+        "{what} is already in freee (id {freee_id}) but the day now renders it differently, and the sent-ledger "
+        "records no correction of it (did the settings change?); journalgen does not post it again. Put the "
+        "settings back, or fix it in freee"
     )
 
 

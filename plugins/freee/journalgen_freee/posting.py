@@ -8,25 +8,21 @@ day's deals, transfers and manual journals in freee and matches deals and manual
 recording each created id at once. The first fault stops the day; what was posted before it stays
 recorded.
 
-`FilePostedRecord` keeps the record in a JSON file beside the day's outputs. The re-send ledger
-(issue 14) is meant to implement `PostedRecord` in its database instead.
+`LedgerPostedRecord` keeps the record in the sent-ledger (issue 14), beside the emissions the
+requests belong to: the first emission's bodies, then each `resend-N` delta's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from journalgen.errors import JournalgenError
+from journalgen.ledger import Ledger, PostedRow, StoreDayKey
 from journalgen_freee.client import FreeeClient, Json
 from journalgen_freee.faults import FreeeChangedAfterPostError, FreeeUnsendableError
 
@@ -56,6 +52,8 @@ class Request:
     kind: Kind
     key: str
     body: Json
+    emission: int = 0
+    """The number of the emission (0: first, N: `resend-N`) the body belongs to."""
 
     @property
     def digest(self) -> str:
@@ -78,6 +76,7 @@ class Posted:
     freee_id: int
     digest: str
     how: Literal["created", "found"] = "created"
+    emission: int = 0
 
 
 class PostedRecord(Protocol):
@@ -109,16 +108,17 @@ SENT = ("deals", "transfers", "manual_journals")
 """The lists of a `freee-deals.json` document that are requests; every one is sent."""
 
 
-def requests_of(document: Json, file: str = "freee-deals.json") -> list[Request]:
+def requests_of(document: Json, file: str = "freee-deals.json", emission: int = 0) -> list[Request]:
     """The requests of a `freee-deals.json` document, deals, transfers then manual journals, each
     in file order. A non-empty list of any other kind raises FreeeUnsendableError: a request left
     out here would leave the day's books in freee silently incomplete."""
     unknown = sorted(key for key, value in document.items() if isinstance(value, list) and value and key not in SENT)
     if unknown:
         raise FreeeUnsendableError(file=file, kinds=", ".join(unknown))
-    deals = [Request("deal", body["ref_number"], body) for body in document.get("deals", [])]
-    transfers = [Request("transfer", _transfer_key(body), body) for body in document.get("transfers", [])]
-    journals = [Request("manual_journal", body["ref_number"], body) for body in document.get("manual_journals", [])]
+    deals = [Request("deal", body["ref_number"], body, emission) for body in document.get("deals", [])]
+    transfers = [Request("transfer", _transfer_key(body), body, emission) for body in document.get("transfers", [])]
+    journals = [Request("manual_journal", body["ref_number"], body, emission)
+                for body in document.get("manual_journals", [])]
     return deals + transfers + journals
 
 
@@ -151,7 +151,7 @@ def post_store_day(client: FreeeClient, record: PostedRecord, day: StoreDay, req
             for request in todo:
                 found = in_freee.find(request)
                 if found is not None:
-                    posted = Posted(request.kind, request.key, found["id"], request.digest, "found")
+                    posted = Posted(request.kind, request.key, found["id"], request.digest, "found", request.emission)
                     record.record(day, posted)
                     report.found.append(posted)
                     continue
@@ -178,7 +178,8 @@ def _post(client: FreeeClient, in_freee: InFreee, request: Request) -> Posted:
         answer = client.create_manual_journal(request.body, settle=settle)
     else:
         answer = client.create_transfer(request.body, request.what, settle=settle)
-    return Posted(request.kind, request.key, answer["id"], request.digest, "found" if marker else "created")
+    return Posted(request.kind, request.key, answer["id"], request.digest, "found" if marker else "created",
+                  request.emission)
 
 
 class InFreee:
@@ -217,45 +218,22 @@ def transfer_signature(transfer: Json) -> tuple:
             tuple((row.get("type"), row.get("id"), row.get("amount"), row.get("description") or "") for row in rows))
 
 
-class FilePostedRecord:
-    """The posted record as JSON beside the day's outputs, `OUT/<date>/<store>/.freee-posted-<company>.json`,
-    rewritten atomically on every record and guarded by an exclusive file lock."""
+class LedgerPostedRecord:
+    """The posted record in the sent-ledger (`posted_requests`), under the ledger's lock of the
+    store-day: per company, store and date, each request's key, kind, freee id, body digest and
+    the emission it belongs to."""
 
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
+    def __init__(self, ledger: Ledger, company: str, target: str = "freee"):
+        self.ledger, self.company, self.target = ledger, company, target
 
-    def path(self, day: StoreDay) -> Path:
-        return self.out_dir / day.business_date.isoformat() / day.store / f".freee-posted-{day.company_id}.json"
-
-    @contextmanager
-    def locked(self, day: StoreDay) -> Iterator[None]:
-        lock = self.path(day).with_suffix(".lock")
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with open(lock, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def locked(self, day: StoreDay) -> AbstractContextManager[None]:
+        return self.ledger.locked(StoreDayKey(self.company, day.store, day.business_date))
 
     def posted(self, day: StoreDay) -> dict[str, Posted]:
-        try:
-            rows = json.loads(self.path(day).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        return {row["key"]: Posted(**row) for row in rows}
+        rows = self.ledger.posted(self.target, str(day.company_id), day.store, day.business_date)
+        return {key: Posted(row.kind, row.key, row.remote_id, row.digest, row.how, row.emission)  # type: ignore[arg-type]
+                for key, row in rows.items()}
 
     def record(self, day: StoreDay, posted: Posted) -> None:
-        rows = [asdict(row) for row in self.posted(day).values()] + [asdict(posted)]
-        path = self.path(day)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(rows, stream, ensure_ascii=False, indent=1)
-                stream.write("\n")
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        self.ledger.record_posted(self.target, str(day.company_id), day.store, day.business_date, PostedRow(
+            posted.key, posted.kind, posted.freee_id, posted.digest, posted.emission, posted.how))
