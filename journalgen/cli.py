@@ -332,7 +332,8 @@ def _summary(command, outcomes: list[DayOutcome], loaded: list[LoadedClose], fir
 def _report(console: Console, outcome: DayOutcome) -> None:
     """A store-day's line as it finishes, its warnings under it."""
     lang, close, error = console.lang, outcome.close, outcome.error
-    where = f"{close.business_date.isoformat()} {close.store.code} {close.store.name}" if close else outcome.source
+    where = (f"{close.business_date.isoformat()} {close.store.code} {escaped(close.store.name)}" if close
+             else escaped(outcome.source))
     if outcome.status == "failed":  # an input error names its file itself
         console.line(f"{where + ': ' if close else ''}[{error.code}] {error.message(lang)}", mark="failed", err=True,
                      always=True)
@@ -451,7 +452,8 @@ def review(day, start, end, store_code, input_path, config, out_dir, fiscal_peri
             _report(console, DayOutcome(source=result.source, status="failed", close=result.close, error=failure))
         if result.page is not None:
             close = result.close
-            console.line(f"{close.business_date.isoformat()} {close.store.code} {close.store.name}: {result.page}",
+            console.line(f"{close.business_date.isoformat()} {close.store.code} {escaped(close.store.name)}: "
+                         f"{escaped(str(result.page))}",
                          mark="ok" if failure is None else "note")
     pages = [result.page for result in reviewed if result.page is not None]
     if start:

@@ -15,6 +15,7 @@ from journalgen.close import CashMovement, rows_by_source
 from journalgen.errors import JournalgenError
 from journalgen.i18n import Lang, format_yen, translate
 from journalgen.journal import EntryKind, Journal
+from journalgen.safe_text import escaped
 from journalgen.settings import Settings
 
 Level = Literal["warning", "note"]
@@ -35,9 +36,10 @@ class DayWarning:
 
     def message(self, lang: Lang = "en") -> str:
         """The warning in `lang`; yen are formatted, entry kinds translated."""
-        params = {
+        params = {  # text from the register is shown escaped, never sent raw to the terminal
             name: format_yen(value) if name.endswith("amount") else
-            translate(ENTRY_KIND_WORDS[value], lang) if isinstance(value, EntryKind) else value
+            translate(ENTRY_KIND_WORDS[value], lang) if isinstance(value, EntryKind) else
+            escaped(value) if isinstance(value, str) else value
             for name, value in self.params.items()
         }
         return translate(self.template, lang).format(**params)

@@ -399,3 +399,14 @@ def test_yayoi_refuses_an_amount_past_its_digit_limit_naming_field_value_and_lim
     message = caught.value.message("en")
     assert caught.value.code == "YAYOI_VOUCHER_TOO_LONG" and caught.value.field == "借方金額/貸方金額"
     assert "1,000,000,000,000" in message and "999,999,999" in message and "1000" in message
+
+
+def test_register_text_on_the_console_is_shown_escaped(tmp_path):
+    hostile = close(store={"code": "0001", "name": "店\x1b[2J\x07"},
+                    cash_movements=[{"direction": "out", "reason": "\u202e立替\x1b]0;x\x07", "amount": 100}])
+    result = run("build", "--input", write(tmp_path, "a.json", hostile), "--out", tmp_path / "out",
+                 "--target", "journal", "--lang", "en")
+    assert_clean(result)
+    assert result.exit_code == 0
+    assert not any(char in result.output for char in "\x1b\x07\u202e")
+    assert "店\\x1b[2J\\x07" in result.output and "SUSPENSE_BOOKED" in result.output
