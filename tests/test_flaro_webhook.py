@@ -130,9 +130,8 @@ def test_a_server_down_leaves_the_day_pending_and_the_next_run_delivers_it(tmp_p
     assert [key for key, _ in server.received] == [KEY_1] and delivered(tmp_path) == [(KEY_1, "webhook", 0)]
 
 
-def test_a_corrected_day_is_delivered_again_as_a_new_version(webhook, tmp_path):
-    config = settings_file(tmp_path, webhook.url)
-    assert send(tmp_path, config).exit_code == 0
+def corrected_close(tmp_path: Path) -> Path:
+    """The close with a late cancelled receipt of ￥2,200: a corrected day."""
     close = json.loads(CLOSE.read_text(encoding="utf-8"))
     close["voids"].append({"receipt_no": "0000777", "original_date": "2025-01-11", "reason": "cancel",
                            "payment": "cash", "tax": "standard_10", "amount": 2200, "tax_amount": 200})
@@ -141,7 +140,13 @@ def test_a_corrected_day_is_delivered_again_as_a_new_version(webhook, tmp_path):
                                                                    "quantity": 2, "amount": 2200}]})
     corrected = tmp_path / "corrected.json"
     corrected.write_text(json.dumps(close, ensure_ascii=False), encoding="utf-8")
-    result = send(tmp_path, config, corrected)
+    return corrected
+
+
+def test_a_corrected_day_is_delivered_again_as_a_new_version(webhook, tmp_path):
+    config = settings_file(tmp_path, webhook.url)
+    assert send(tmp_path, config).exit_code == 0
+    result = send(tmp_path, config, corrected_close(tmp_path))
     assert result.exit_code == 0 and f"delivered {KEY_2}" in result.stdout and KEY_1 not in result.stdout, result.output
     assert [(key, body["version"]) for key, body in webhook.received] == [(KEY_1, 1), (KEY_2, 2)]
     first, second = (body["files"]["flaro-settlement.json"] for _, body in webhook.received)
@@ -149,6 +154,22 @@ def test_a_corrected_day_is_delivered_again_as_a_new_version(webhook, tmp_path):
     resend = tmp_path / "out" / "2025-01-11" / "0002" / "resend-1"
     assert sorted(path.name for path in resend.glob("flaro-*.json")) == sorted(webhook.received[1][1]["files"])
     assert len(webhook.received[1][1]["files"]) == 8
+    assert delivered(tmp_path) == [(KEY_1, "webhook", 0), (KEY_2, "webhook", 1)]
+
+
+def test_a_version_left_pending_is_delivered_before_the_corrected_one(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = settings_file(tmp_path, f"http://127.0.0.1:{port}/hook")
+    assert send(tmp_path, config).exit_code == 1
+    server = Webhook(port=port)
+    try:
+        result = send(tmp_path, config, corrected_close(tmp_path))
+    finally:
+        server.close()
+    assert result.exit_code == 0, result.output
+    assert [(key, body["version"]) for key, body in server.received] == [(KEY_1, 1), (KEY_2, 2)]
     assert delivered(tmp_path) == [(KEY_1, "webhook", 0), (KEY_2, "webhook", 1)]
 
 
