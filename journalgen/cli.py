@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import json
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -558,8 +557,6 @@ def targets(as_json) -> None:
 
 
 cli.add_command(mapping)
-for _point in entry_points(group="journalgen.commands"):  # commands plugins add, e.g. flaro-send
-    cli.add_command(_point.load())
 
 
 from journalgen.send_cli import auth, send  # noqa: E402  (delivery commands live in their own module)

@@ -38,7 +38,7 @@ def _usage(message: str) -> None:
 
 
 @click.command(cls=Command)
-@click.option("--target", required=True, help="Where to send: a target with a sender (freee).")
+@click.option("--target", required=True, help="Where to send: a target with a sender (freee, flaro).")
 @click.option("--date", "day", type=DAY, help="Send this business day.")
 @click.option("--from", "start", type=DAY, help="First business day of a range.")
 @click.option("--to", "end", type=DAY, help="Last business day of a range.")

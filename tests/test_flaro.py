@@ -115,8 +115,8 @@ def test_the_payment_csv_lists_each_payment_item_with_its_20_digit_import_code_a
 def test_every_flaro_message_has_japanese_with_the_same_placeholders():
     ids = [cls.template for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.FlaroError)
            and cls is not errors.FlaroError]
-    ids += [options.STORE_CODE_RULE, options.WEBHOOK_RULE, "delivered {key}", "pending {key}: {reason}",
-            "nothing to deliver"]
+    ids += [options.STORE_CODE_RULE, options.WEBHOOK_RULE, "✓ {where}: delivered {key}",
+            "✗ {where}: {key} not delivered ({reason}); the next send delivers it", "· {where}: would deliver {key}"]
     japanese = catalog(errors.LOCALE_DIR, "ja")
     for msgid in ids:
         assert japanese.get(msgid), msgid

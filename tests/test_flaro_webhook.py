@@ -1,9 +1,11 @@
-"""FLARO's webhook delivery against an HTTP server the tests start on 127.0.0.1: delivered once,
-a 500 then success, a server down for one run and up for the next, a corrected day delivered as
-a new version, nothing for a store-day outside its link window, and the URL rule."""
+"""FLARO's webhook delivery through `journalgen send --target flaro` and the sent-ledger, against
+an HTTP server the tests start on 127.0.0.1: delivered once, a 500 then success, a server down
+for one run and up for the next (the pending version delivered), a corrected day delivered as a
+new version, nothing for a store-day outside its link window, and the URL rule."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import threading
@@ -12,15 +14,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from journalgen_flaro.delivery_record import FileDeliveryRecord
-from journalgen_flaro.webhook import ATTEMPTS, send
+from journalgen_flaro import webhook as flaro_webhook
 
 from journalgen.cli import cli
-from journalgen.inputs import parse_close
-from journalgen.journalize import journalize
-from journalgen.settings import Settings
+from journalgen.ledger import Ledger, default_url
 
 CLOSE = Path(__file__).parent / "cases" / "flaro-default-mappings" / "close.json"
+KEY_1, KEY_2 = "2025-01-11_0002_v1", "2025-01-11_0002_v2"
 
 
 class Webhook:
@@ -57,125 +57,144 @@ def webhook():
     server.close()
 
 
-def settings(url: str, **link) -> Settings:
-    return Settings.model_validate({"targets": {"flaro": {"webhook_url": url,
-                                                          "stores": {"0002": {"store_code": "42", **link}}}}})
+@pytest.fixture(autouse=True)
+def waits(monkeypatch) -> list[float]:
+    """The back-off waits `post` asked for, none of them slept."""
+    asked: list[float] = []
+    monkeypatch.setattr(flaro_webhook, "wait", asked.append)
+    return asked
 
 
-def journal(store_settings: Settings, name: str = "サンプル食堂 駅前店"):
-    close = parse_close(CLOSE.read_text(encoding="utf-8"), str(CLOSE))
-    close = close.model_copy(update={"store": close.store.model_copy(update={"name": name})})
-    return journalize(close, store_settings, str(CLOSE))
+def settings_file(tmp_path: Path, url: str, link: str = "") -> Path:
+    path = tmp_path / "settings.toml"
+    path.write_text(f'[targets.flaro]\nwebhook_url = "{url}"\n'
+                    f'[targets.flaro.stores."0002"]\nstore_code = "42"\n{link}', encoding="utf-8")
+    return path
 
 
-def no_wait(seconds: float) -> None:
-    assert seconds > 0
+def send(tmp_path: Path, config: Path, close: Path = CLOSE, *options: str):
+    return CliRunner().invoke(cli, ["send", "--target", "flaro", "--input", str(close), "--config", str(config),
+                                    "--out", str(tmp_path / "out"), "--lang", "en", *options])
+
+
+def delivered(tmp_path: Path) -> list[tuple[str, str, int]]:
+    """The versions the sent-ledger records as delivered to FLARO: key, kind, emission."""
+    ledger = Ledger(default_url(tmp_path / "out"))
+    try:
+        rows = ledger.posted("flaro", "", "0002", dt.date(2025, 1, 11))
+    finally:
+        ledger.close()
+    return [(row.key, row.kind, row.emission) for row in rows.values()]
 
 
 def test_a_store_day_is_delivered_once_with_its_key_and_eight_files(webhook, tmp_path):
-    config = settings(webhook.url)
-    first = send(webhook.url, [journal(config)], config, FileDeliveryRecord(tmp_path), no_wait)
-    again = send(webhook.url, [journal(config)], config, FileDeliveryRecord(tmp_path), no_wait)
-    assert first.delivered == ["2025-01-11_0002_v1"] and not first.pending
-    assert again.delivered == [] and not again.pending
+    config = settings_file(tmp_path, webhook.url)
+    first, again = send(tmp_path, config), send(tmp_path, config)
+    assert first.exit_code == 0 and f"✓ 2025-01-11 0002: delivered {KEY_1}" in first.stdout, first.output
+    assert again.exit_code == 0 and "delivered" not in again.stdout, again.output
     [(key, body)] = webhook.received
-    assert key == body["idempotency_key"] == "2025-01-11_0002_v1" and body["version"] == 1
+    assert key == body["idempotency_key"] == KEY_1 and body["version"] == 1
     assert len(body["files"]) == 8
     payments = sum(row["amount"] for row in body["files"]["flaro-payments.json"]["payments"])
     assert payments == body["files"]["flaro-settlement.json"]["net_sales_amount"]
-    assert not any((tmp_path / ".journalgen" / "flaro" / "outbox").iterdir())
+    assert delivered(tmp_path) == [(KEY_1, "webhook", 0)]
+    assert not (tmp_path / "out" / ".journalgen" / "flaro").exists()
 
 
-def test_a_500_is_retried_with_the_same_key_and_then_delivered(tmp_path):
+def test_a_500_is_retried_with_the_same_key_and_then_delivered(tmp_path, waits):
     server = Webhook(statuses=(500,))
     try:
-        config = settings(server.url)
-        waits = []
-        report = send(server.url, [journal(config)], config, FileDeliveryRecord(tmp_path), waits.append)
+        result = send(tmp_path, settings_file(tmp_path, server.url))
     finally:
         server.close()
-    assert report.delivered == ["2025-01-11_0002_v1"]
-    assert [key for key, _ in server.received] == ["2025-01-11_0002_v1"] * 2 and waits == [1.0]
+    assert result.exit_code == 0 and f"delivered {KEY_1}" in result.stdout, result.output
+    assert [key for key, _ in server.received] == [KEY_1] * 2 and waits == [1.0]
 
 
-def test_a_server_down_leaves_the_day_pending_and_the_next_run_delivers_it(tmp_path):
+def test_a_server_down_leaves_the_day_pending_and_the_next_run_delivers_it(tmp_path, waits):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/hook"
-    config = settings(url)
-    waits = []
-    down = send(url, [journal(config)], config, FileDeliveryRecord(tmp_path), waits.append)
-    assert down.delivered == [] and list(down.pending) == ["2025-01-11_0002_v1"]
-    assert len(waits) == ATTEMPTS - 1 and waits == sorted(waits), "bounded retries, growing back-off"
+    config = settings_file(tmp_path, f"http://127.0.0.1:{port}/hook")
+    down = send(tmp_path, config)
+    assert down.exit_code == 1 and f"✗ 2025-01-11 0002: {KEY_1} not delivered" in down.stderr, down.output
+    assert "Store-days: 0 sent, 1 failed." in down.stdout
+    assert len(waits) == flaro_webhook.ATTEMPTS - 1 and waits == sorted(waits), "bounded retries, growing back-off"
+    assert delivered(tmp_path) == []
     server = Webhook(port=port)
     try:
-        up = send(url, [], config, FileDeliveryRecord(tmp_path), no_wait)  # the day is not in this run's input
+        up = send(tmp_path, config)  # the day is unchanged: nothing new is emitted, the pending v1 is delivered
     finally:
         server.close()
-    assert up.delivered == ["2025-01-11_0002_v1"] and not up.pending
-    assert [key for key, _ in server.received] == ["2025-01-11_0002_v1"]
+    assert up.exit_code == 0 and f"delivered {KEY_1}" in up.stdout, up.output
+    assert [key for key, _ in server.received] == [KEY_1] and delivered(tmp_path) == [(KEY_1, "webhook", 0)]
+
+
+def corrected_close(tmp_path: Path) -> Path:
+    """The close with a late cancelled receipt of ￥2,200: a corrected day."""
+    close = json.loads(CLOSE.read_text(encoding="utf-8"))
+    close["voids"].append({"receipt_no": "0000777", "original_date": "2025-01-11", "reason": "cancel",
+                           "payment": "cash", "tax": "standard_10", "amount": 2200, "tax_amount": 200})
+    close["cancelled_receipts"].append({"receipt_no": "0000777", "original_date": "2025-01-11", "reason": "cancel",
+                                        "amount": 2200, "lines": [{"code": "1001", "name": "唐揚げ定食",
+                                                                   "quantity": 2, "amount": 2200}]})
+    corrected = tmp_path / "corrected.json"
+    corrected.write_text(json.dumps(close, ensure_ascii=False), encoding="utf-8")
+    return corrected
 
 
 def test_a_corrected_day_is_delivered_again_as_a_new_version(webhook, tmp_path):
-    config = settings(webhook.url)
-    send(webhook.url, [journal(config)], config, FileDeliveryRecord(tmp_path), no_wait)
-    corrected = send(webhook.url, [journal(config, "駅前店（訂正）")], config, FileDeliveryRecord(tmp_path), no_wait)
-    assert corrected.delivered == ["2025-01-11_0002_v2"]
-    assert [(key, body["version"]) for key, body in webhook.received] == [
-        ("2025-01-11_0002_v1", 1), ("2025-01-11_0002_v2", 2)]
-    assert webhook.received[1][1]["files"]["flaro-settlement.json"]["pos_store_name"] == "駅前店（訂正）"
+    config = settings_file(tmp_path, webhook.url)
+    assert send(tmp_path, config).exit_code == 0
+    result = send(tmp_path, config, corrected_close(tmp_path))
+    assert result.exit_code == 0 and f"delivered {KEY_2}" in result.stdout and KEY_1 not in result.stdout, result.output
+    assert [(key, body["version"]) for key, body in webhook.received] == [(KEY_1, 1), (KEY_2, 2)]
+    first, second = (body["files"]["flaro-settlement.json"] for _, body in webhook.received)
+    assert second["net_sales_amount"] == first["net_sales_amount"] - 2200, "the whole corrected day, not a delta"
+    resend = tmp_path / "out" / "2025-01-11" / "0002" / "resend-1"
+    assert sorted(path.name for path in resend.glob("flaro-*.json")) == sorted(webhook.received[1][1]["files"])
+    assert len(webhook.received[1][1]["files"]) == 8
+    assert delivered(tmp_path) == [(KEY_1, "webhook", 0), (KEY_2, "webhook", 1)]
+
+
+def test_a_version_left_pending_is_delivered_before_the_corrected_one(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = settings_file(tmp_path, f"http://127.0.0.1:{port}/hook")
+    assert send(tmp_path, config).exit_code == 1
+    server = Webhook(port=port)
+    try:
+        result = send(tmp_path, config, corrected_close(tmp_path))
+    finally:
+        server.close()
+    assert result.exit_code == 0, result.output
+    assert [(key, body["version"]) for key, body in server.received] == [(KEY_1, 1), (KEY_2, 2)]
+    assert delivered(tmp_path) == [(KEY_1, "webhook", 0), (KEY_2, "webhook", 1)]
+
+
+def test_a_dry_run_lists_the_version_and_delivers_nothing(webhook, tmp_path):
+    result = send(tmp_path, settings_file(tmp_path, webhook.url), CLOSE, "--dry-run")
+    assert result.exit_code == 0 and f"· 2025-01-11 0002: would deliver {KEY_1}" in result.stdout, result.output
+    assert webhook.received == []
 
 
 def test_nothing_is_delivered_for_a_store_day_outside_its_link_window(webhook, tmp_path):
-    config = settings(webhook.url, link_start="2025-01-12")
-    report = send(webhook.url, [journal(config)], config, FileDeliveryRecord(tmp_path), no_wait)
-    assert report.delivered == [] and not report.pending and webhook.received == []
+    result = send(tmp_path, settings_file(tmp_path, webhook.url, 'link_start = "2025-01-12"\n'))
+    assert result.exit_code == 0 and "delivered" not in result.stdout, result.output
+    assert webhook.received == [] and delivered(tmp_path) == []
 
 
-def test_the_command_delivers_and_a_second_run_has_nothing_to_deliver(webhook, tmp_path):
+def test_a_missing_webhook_url_is_named_and_nothing_is_recorded_as_delivered(tmp_path):
     config = tmp_path / "settings.toml"
-    config.write_text(f'[targets.flaro]\nwebhook_url = "{webhook.url}"\n'
-                      '[targets.flaro.stores."0002"]\nstore_code = "42"\n', encoding="utf-8")
-    args = ["flaro-send", "--input", str(CLOSE), "--config", str(config), "--out", str(tmp_path / "out"), "--lang", "en"]
-    first, second = CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
-    assert first.exit_code == 0 and first.output == "delivered 2025-01-11_0002_v1\n", first.output
-    assert second.exit_code == 0 and second.output == "nothing to deliver\n"
-    record = json.loads((tmp_path / "out" / ".journalgen" / "flaro" / "deliveries.json").read_text(encoding="utf-8"))
-    assert [(row["key"], row["state"]) for row in record] == [("2025-01-11_0002_v1", "delivered")]
+    config.write_text('[targets.flaro.stores."0002"]\nstore_code = "42"\n', encoding="utf-8")
+    result = send(tmp_path, config)
+    assert result.exit_code == 1 and "[FLARO_WEBHOOK_NOT_SET]" in result.stderr, result.output
+    assert delivered(tmp_path) == []
 
 
 @pytest.mark.parametrize("url", ["http://example.com/hook", "ftp://127.0.0.1/x", "https://"])
 def test_a_webhook_url_that_is_not_https_is_refused_unless_loopback(tmp_path, url):
-    config = tmp_path / "settings.toml"
-    config.write_text(f'[targets.flaro]\nwebhook_url = "{url}"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["flaro-send", "--input", str(CLOSE), "--config", str(config), "--lang", "en"])
+    result = send(tmp_path, settings_file(tmp_path, url))
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "targets.flaro.webhook_url" in result.stderr and "https://" in result.stderr, result.stderr
-
-
-def test_a_damaged_delivery_record_is_refused_without_a_traceback_and_nothing_is_sent(webhook, tmp_path):
-    record = tmp_path / "out" / ".journalgen" / "flaro" / "deliveries.json"
-    record.parent.mkdir(parents=True)
-    record.write_text("{not json", encoding="utf-8")
-    config = tmp_path / "settings.toml"
-    config.write_text(f'[targets.flaro]\nwebhook_url = "{webhook.url}"\n'
-                      '[targets.flaro.stores."0002"]\nstore_code = "42"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["flaro-send", "--input", str(CLOSE), "--config", str(config),
-                                      "--out", str(tmp_path / "out"), "--lang", "ja"])
-    assert result.exit_code == 1 and "Traceback" not in result.output and webhook.received == []
-    assert "[FLARO_DELIVERY_RECORD]" in result.stderr and "送信記録を読み込めません" in result.stderr
-
-
-def test_a_close_that_cannot_be_read_is_named_and_the_others_are_still_delivered(webhook, tmp_path):
-    closes = tmp_path / "closes"
-    closes.mkdir()
-    (closes / "2025-01-11_0002.json").write_bytes(CLOSE.read_bytes())
-    (closes / "2025-01-12_0002.json").write_text("{", encoding="utf-8")
-    config = tmp_path / "settings.toml"
-    config.write_text(f'[targets.flaro]\nwebhook_url = "{webhook.url}"\n'
-                      '[targets.flaro.stores."0002"]\nstore_code = "42"\n', encoding="utf-8")
-    result = CliRunner().invoke(cli, ["flaro-send", "--input", str(closes), "--config", str(config),
-                                      "--out", str(tmp_path / "out"), "--lang", "en"])
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stdout == "delivered 2025-01-11_0002_v1\n" and "2025-01-12_0002.json" in result.stderr

@@ -367,7 +367,7 @@ def test_the_api_base_can_come_from_the_settings(fake, connected, env, tmp_path,
 
 def test_send_to_a_target_without_a_sender_is_a_usage_error(env):
     result = CliRunner().invoke(cli, ["send", "--target", "yayoi", "--input", str(SAMPLE / "closes"), "--lang", "en"])
-    assert result.exit_code == 2 and "No sender for target yayoi; targets that can send: freee" in result.output
+    assert result.exit_code == 2 and "No sender for target yayoi; targets that can send: flaro, freee" in result.output
 
 
 def test_a_day_outside_the_fiscal_period_is_refused_before_any_request(fake, connected):

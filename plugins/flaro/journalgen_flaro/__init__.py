@@ -7,9 +7,9 @@ Schema in `schemas/flaro-*.schema.json`.
 - `options`: `[targets.flaro]` — per-store links, 共通設定 and the webhook URL.
 - `feeds`: the eight files' models and how a close fills them.
 - `mapping_csv`: the 支払種別 CSV of `journalgen mapping export --target flaro --kind payment`.
-- `webhook`: POSTing each store-day's feed, once per version, with retries and back-off.
-- `delivery_record`: what was delivered and what waits (files in `OUT/.journalgen/flaro/`).
+- `webhook`: the JSON body of one version, and its POST with retries and back-off.
 - `errors`: its refusals, Japanese in `locale/`.
-- `cli`: `journalgen flaro-send`.
+- `cli`: the sender of `journalgen send --target flaro` (entry point `journalgen.senders`): each
+  version the sent-ledger emitted and FLARO does not hold, recorded in the ledger once delivered.
 - `plugin`: the `Target` registered through the `journalgen` entry-point group.
 """

@@ -36,14 +36,7 @@ class ExportOnlyError(FlaroError):
 
 
 class WebhookNotSetError(FlaroError):
-    """`journalgen flaro-send` has nowhere to send: no `[targets.flaro] webhook_url`."""
+    """`journalgen send --target flaro` has nowhere to send: no `[targets.flaro] webhook_url`."""
 
     code = "FLARO_WEBHOOK_NOT_SET"
     template = "{file}: [targets.flaro] has no webhook_url (Webhook連携先URL); set it to send"
-
-
-class DeliveryRecordError(FlaroError):
-    """The delivery record in the output folder is damaged; nothing is sent until it is repaired."""
-
-    code = "FLARO_DELIVERY_RECORD"
-    template = "{file}: the FLARO delivery record cannot be read ({error}); nothing was sent"

@@ -46,7 +46,7 @@ class FlaroOptions(BaseModel):
     own_category_codes: bool = False
     """共通設定: send 自社親/子カテゴリコード instead of the register's category codes."""
     webhook_url: StrictStr | None = None
-    """Webhook連携先URL: where `journalgen flaro-send` POSTs each store-day's feed."""
+    """Webhook連携先URL: where `journalgen send --target flaro` POSTs each store-day's feed."""
 
     @field_validator("webhook_url")
     @classmethod

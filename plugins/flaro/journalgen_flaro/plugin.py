@@ -29,14 +29,18 @@ def render(journal: Journal, settings: Settings, options: FlaroOptions | None) -
             for name, feed in feeds(journal, settings, store, options).items()}
 
 
+TARGET = Target(
+    name=NAME,
+    summary="FLARO: the eight sales data items (journalgen's JSON layout), sent to its webhook",
+    render=render,
+    options=FlaroOptions,
+    locale_dir=LOCALE_DIR,
+    skip=skip,
+    mappings=MAPPINGS,
+    delta=False,  # FLARO takes a store-day whole: a corrected day is re-sent whole as its next version
+)
+
+
 @hookimpl
 def journalgen_register_targets(register):
-    register(Target(
-        name=NAME,
-        summary="FLARO: the eight sales data items (journalgen's JSON layout), sent to its webhook",
-        render=render,
-        options=FlaroOptions,
-        locale_dir=LOCALE_DIR,
-        skip=skip,
-        mappings=MAPPINGS,
-    ))
+    register(TARGET)
