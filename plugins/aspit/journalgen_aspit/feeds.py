@@ -8,16 +8,16 @@ the sections it lacks are empty lists, and counts it cannot know are `null`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from journalgen.close import DailyClose, TaxCategory
-from journalgen.journal import EntryKind, Journal
+from journalgen.feeds import FeedModel, sales_tax, schema_text
+from journalgen.journal import Journal
 from journalgen.settings import Settings
 from journalgen_aspit.errors import OwnCodeMissingError
 from journalgen_aspit.mappings import (
@@ -31,11 +31,7 @@ from journalgen_aspit.mappings import (
 from journalgen_aspit.options import AspitMapping, AspitOptions, AspitStore
 
 
-class _Feed(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Header(_Feed):
+class Header(FeedModel):
     """What every ASPIT file starts with: which feed, which day, which store on both sides."""
 
     format: str = Field(description="journalgen-<file>/<layout version>, e.g. journalgen-aspit-daily/1")
@@ -46,7 +42,7 @@ class Header(_Feed):
     pos_store_name: str
 
 
-class DenominationRow(_Feed):
+class DenominationRow(FeedModel):
     """One note or coin of the counted cash: how many, and their yen."""
 
     denomination: int
@@ -73,7 +69,7 @@ class DailyFeed(Header):
     denominations: list[DenominationRow]
 
 
-class MenuRow(_Feed):
+class MenuRow(FeedModel):
     """One product: codes as 共通設定 says (自社 codes or the register's), quantity, tax-inclusive yen."""
 
     product_code: str
@@ -92,7 +88,7 @@ class MenusFeed(Header):
     menus: list[MenuRow]
 
 
-class HourlyMenuRow(_Feed):
+class HourlyMenuRow(FeedModel):
     """One product in one hour of the business day (24–47: past midnight)."""
 
     hour: int
@@ -108,7 +104,7 @@ class HourlyMenusFeed(Header):
     hourly_menus: list[HourlyMenuRow]
 
 
-class HourlyRow(_Feed):
+class HourlyRow(FeedModel):
     """One hour of the business day (24–47: past midnight)."""
 
     hour: int
@@ -123,7 +119,7 @@ class HourlyFeed(Header):
     hourly: list[HourlyRow]
 
 
-class DiscountRow(_Feed):
+class DiscountRow(FeedModel):
     """One ASPIT 値引内訳 code (null: その他値引) and the register's discounts mapped to it."""
 
     code: int | None
@@ -138,7 +134,7 @@ class DiscountsFeed(Header):
     discounts: list[DiscountRow]
 
 
-class PaymentRow(_Feed):
+class PaymentRow(FeedModel):
     """One ASPIT 支払内訳 code (null: その他支払種別): sales − voids of the payments mapped to it."""
 
     code: int | None
@@ -152,7 +148,7 @@ class PaymentsFeed(Header):
     payments: list[PaymentRow]
 
 
-class SegmentRow(_Feed):
+class SegmentRow(FeedModel):
     """One ASPIT客層コード and the 客層 (客層種別名:選択項目名) mapped to it."""
 
     code: int
@@ -170,7 +166,7 @@ class SegmentsFeed(Header):
     unmapped_amount: int
 
 
-class CancelledReceiptRow(_Feed):
+class CancelledReceiptRow(FeedModel):
     """One voided receipt: its number, the day it was rung up, why, and its yen."""
 
     receipt_no: str
@@ -185,7 +181,7 @@ class CancelledReceiptsFeed(Header):
     cancelled_receipts: list[CancelledReceiptRow]
 
 
-class CancelledLineRow(_Feed):
+class CancelledLineRow(FeedModel):
     """One line of a voided receipt, numbered from 1 within it."""
 
     receipt_no: str
@@ -262,18 +258,6 @@ def products(close: DailyClose, options: AspitOptions, source: str) -> dict[str,
     return found
 
 
-def _sales_tax(journal: Journal, settings: Settings) -> int:
-    """The consumption tax in net sales, as the journal booked it (sales less voids)."""
-    total = 0
-    for entry, line in journal.lines():
-        if line.account == settings.accounts.sales:
-            if entry.kind is EntryKind.sale and line.side == "credit":
-                total += line.tax_amount
-            elif entry.kind is EntryKind.void and line.side == "debit":
-                total -= line.tax_amount
-    return total
-
-
 def _grouped(rows: list[tuple[int | None, str, int, int]]) -> list[tuple[int | None, str, int, int]]:
     """(code, name, count, amount) rows summed per code, in code order with その他 (None) last;
     a code's name lists the register's names mapped to it."""
@@ -329,7 +313,7 @@ def feeds(journal: Journal, settings: Settings, store: AspitStore, mapping: Aspi
     return {
         "aspit-daily.json": DailyFeed(
             **header("aspit-daily.json"), gross_sales_amount=sales, void_amount=voided,
-            net_sales_amount=sales - voided, tax_amount=_sales_tax(journal, settings),
+            net_sales_amount=sales - voided, tax_amount=sales_tax(journal, settings),
             discount_amount=sum(row.amount for row in close.discounts or ()),
             customers=sum(row.customers for row in close.hourly) if close.hourly is not None else None,
             receipts=sum(row.receipts for row in close.hourly) if close.hourly is not None else None,
@@ -379,10 +363,7 @@ SCHEMA_BASE = "https://github.com/journalgen/journalgen/schemas/"
 
 def feed_schema_text(file_name: str) -> str:
     """The JSON Schema (draft 2020-12) of one ASPIT file, as `schemas/<file>.schema.json` holds it."""
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "$id": f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json",
-              **FEEDS[file_name].model_json_schema()}
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return schema_text(FEEDS[file_name], f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json")
 
 
 if __name__ == "__main__":  # regenerate the shipped schemas: python -m journalgen_aspit.feeds schemas/

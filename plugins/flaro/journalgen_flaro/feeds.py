@@ -8,15 +8,15 @@ the sections it lacks are empty lists, and counts it cannot know are `null`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from journalgen.close import DailyClose, DiscountKind, PaymentItem, PaymentKind, TaxCategory
-from journalgen.journal import EntryKind, Journal
+from journalgen.feeds import FeedModel, sales_tax, schema_text
+from journalgen.journal import Journal
 from journalgen.settings import PAYMENT_LABELS, Settings
 from journalgen_flaro.errors import OwnCodeMissingError
 from journalgen_flaro.options import FlaroOptions, FlaroStore
@@ -29,11 +29,7 @@ PAYMENT_TYPES: dict[PaymentKind, int] = {
 """支払種目 numbers (seed 002 §3's CSV: 1 = クレジット), the register's 支払種別 order."""
 
 
-class _Feed(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Header(_Feed):
+class Header(FeedModel):
     """What every FLARO file starts with: which feed, which day, which store on both sides."""
 
     format: str = Field(description="journalgen-<file>/<layout version>, e.g. journalgen-flaro-settlement/1")
@@ -61,7 +57,7 @@ class SettlementFeed(Header):
     cash_difference_amount: int | None
 
 
-class HourlyRow(_Feed):
+class HourlyRow(FeedModel):
     """One hour of the business day (24–47: past midnight)."""
 
     hour: int
@@ -76,7 +72,7 @@ class HourlyFeed(Header):
     hourly: list[HourlyRow]
 
 
-class ProductRow(_Feed):
+class ProductRow(FeedModel):
     """One product: codes as 共通設定 says (自社 codes or the register's), quantity, tax-inclusive yen."""
 
     product_code: str
@@ -95,7 +91,7 @@ class ProductsFeed(Header):
     products: list[ProductRow]
 
 
-class ProductHourRow(_Feed):
+class ProductHourRow(FeedModel):
     """One product in one hour of the business day."""
 
     hour: int
@@ -111,7 +107,7 @@ class ProductsHourlyFeed(Header):
     products_hourly: list[ProductHourRow]
 
 
-class PaymentRow(_Feed):
+class PaymentRow(FeedModel):
     """Net sales (sales − voids) of one 支払科目 (by its 取込コード), or of the rows of one 支払種目
     that name no 支払科目 (`import_code: null`)."""
 
@@ -127,7 +123,7 @@ class PaymentsFeed(Header):
     payments: list[PaymentRow]
 
 
-class MediumRow(_Feed):
+class MediumRow(FeedModel):
     """One 広告媒体 and the customers and yen it brought."""
 
     medium_id: str
@@ -142,7 +138,7 @@ class MediaFeed(Header):
     media: list[MediumRow]
 
 
-class CheckRow(_Feed):
+class CheckRow(FeedModel):
     """One cancelled check (取消伝票): its receipt, the day it was rung up, why, and its yen."""
 
     receipt_no: str
@@ -160,7 +156,7 @@ class ChecksFeed(Header):
     cancelled_checks: list[CheckRow]
 
 
-class DiscountRow(_Feed):
+class DiscountRow(FeedModel):
     """One 値引 or 割引 of the register: its 値割引ID, name, how often, and its yen."""
 
     discount_id: str
@@ -187,18 +183,6 @@ FEEDS: dict[str, type[Header]] = {
     "flaro-discounts.json": DiscountsFeed,
 }
 """Each file FLARO gets per store-day, and its model (whose JSON Schema is in `schemas/`)."""
-
-
-def _sales_tax(journal: Journal, settings: Settings) -> int:
-    """The consumption tax in net sales, as the journal booked it (sales less voids)."""
-    total = 0
-    for entry, line in journal.lines():
-        if line.account == settings.accounts.sales:
-            if entry.kind is EntryKind.sale and line.side == "credit":
-                total += line.tax_amount
-            elif entry.kind is EntryKind.void and line.side == "debit":
-                total -= line.tax_amount
-    return total
 
 
 def codes(close: DailyClose, options: FlaroOptions, source: str) -> dict[str, tuple[str, str | None, str | None]]:
@@ -268,7 +252,7 @@ def feeds(journal: Journal, settings: Settings, store: FlaroStore, options: Flar
     return {
         "flaro-settlement.json": SettlementFeed(
             **header("flaro-settlement.json"), gross_sales_amount=sales, void_amount=voided,
-            net_sales_amount=sales - voided, tax_amount=_sales_tax(journal, settings),
+            net_sales_amount=sales - voided, tax_amount=sales_tax(journal, settings),
             discount_amount=sum(row.amount for row in close.discounts or ()), customers=customers,
             receipts=receipts, void_receipts=len(checks),
             cash_in_amount=sum(row.amount for row in close.cash_movements if row.direction == "in"),
@@ -305,10 +289,7 @@ SCHEMA_BASE = "https://github.com/journalgen/journalgen/schemas/"
 
 def feed_schema_text(file_name: str) -> str:
     """The JSON Schema (draft 2020-12) of one FLARO file, as `schemas/<file>.schema.json` holds it."""
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "$id": f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json",
-              **FEEDS[file_name].model_json_schema()}
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return schema_text(FEEDS[file_name], f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json")
 
 
 if __name__ == "__main__":  # regenerate the shipped schemas: python -m journalgen_flaro.feeds schemas/

@@ -8,7 +8,6 @@ knows: the sections it lacks are empty lists, and counts it cannot know are `nul
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -22,19 +21,16 @@ from journalgen_aspit.mappings import (
     segment_code,
 )
 from journalgen_aspit.options import AspitMapping
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from journalgen.close import DailyClose, TaxCategory
-from journalgen.journal import EntryKind, Journal
+from journalgen.feeds import FeedModel, sales_tax, schema_text
+from journalgen.journal import Journal
 from journalgen.settings import Settings
 from journalgen_makasete.options import MakaseteStore
 
 
-class _Feed(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Header(_Feed):
+class Header(FeedModel):
     """What every file starts with: which feed, which day, which store on both sides."""
 
     format: str = Field(description="journalgen-<file>/<layout version>, e.g. journalgen-makasete-sales/1")
@@ -45,7 +41,7 @@ class Header(_Feed):
     pos_store_name: str
 
 
-class TaxRow(_Feed):
+class TaxRow(FeedModel):
     """Net sales (sales − voids) of one tax category, tax-inclusive."""
 
     tax: TaxCategory
@@ -66,7 +62,7 @@ class SalesFeed(Header):
     taxes: list[TaxRow]
 
 
-class DetailRow(_Feed):
+class DetailRow(FeedModel):
     """One product sold: the register's codes, quantity, tax-inclusive yen before discounts."""
 
     product_code: str
@@ -84,7 +80,7 @@ class SalesDetailsFeed(Header):
     details: list[DetailRow]
 
 
-class DenominationRow(_Feed):
+class DenominationRow(FeedModel):
     """One note or coin of the counted cash: how many, and their yen."""
 
     denomination: int
@@ -101,7 +97,7 @@ class CashDenominationsFeed(Header):
     denominations: list[DenominationRow]
 
 
-class MovementRow(_Feed):
+class MovementRow(FeedModel):
     """One 入金 (`in`) or 出金 (`out`) at the register."""
 
     direction: str
@@ -117,7 +113,7 @@ class CashMovementsFeed(Header):
     movements: list[MovementRow]
 
 
-class ProductRow(_Feed):
+class ProductRow(FeedModel):
     """One product of the register's master (or, without one, of the day's sales)."""
 
     product_code: str
@@ -132,7 +128,7 @@ class ProductsFeed(Header):
     products: list[ProductRow]
 
 
-class CategoryRow(_Feed):
+class CategoryRow(FeedModel):
     """One product category, with its parent."""
 
     category_code: str
@@ -147,7 +143,7 @@ class CategoriesFeed(Header):
     categories: list[CategoryRow]
 
 
-class CodeRow(_Feed):
+class CodeRow(FeedModel):
     """One mapped code (null: その他) and the register's names and yen mapped to it."""
 
     code: int | None
@@ -156,7 +152,7 @@ class CodeRow(_Feed):
     amount: int
 
 
-class PaymentRow(_Feed):
+class PaymentRow(FeedModel):
     """One mapped 支払種別 code (null: その他支払種別): sales − voids of the payments mapped to it."""
 
     code: int | None
@@ -172,7 +168,7 @@ class PaymentsHourlyFeed(Header):
     payments: list[PaymentRow]
 
 
-class SegmentRow(_Feed):
+class SegmentRow(FeedModel):
     """One 客層 code and the 客層 (客層種別名:選択項目名) mapped to it."""
 
     code: int
@@ -209,18 +205,6 @@ FEEDS: dict[str, type[Header]] = {
     "makasete-settlement.json": SettlementFeed,
 }
 """Each file まかせてネットEX gets per store-day, and its model (whose JSON Schema is in `schemas/`)."""
-
-
-def _sales_tax(journal: Journal, settings: Settings) -> int:
-    """The consumption tax in net sales, as the journal booked it (sales less voids)."""
-    total = 0
-    for entry, line in journal.lines():
-        if line.account == settings.accounts.sales:
-            if entry.kind is EntryKind.sale and line.side == "credit":
-                total += line.tax_amount
-            elif entry.kind is EntryKind.void and line.side == "debit":
-                total -= line.tax_amount
-    return total
 
 
 def _grouped(rows: list[tuple[int | None, str, int, int]], other: str) -> list[CodeRow]:
@@ -282,7 +266,7 @@ def feeds(journal: Journal, settings: Settings, store: MakaseteStore, mapping: A
     return {
         "makasete-sales.json": SalesFeed(
             **header("makasete-sales.json"), gross_sales_amount=sales, void_amount=voided,
-            net_sales_amount=sales - voided, tax_amount=_sales_tax(journal, settings),
+            net_sales_amount=sales - voided, tax_amount=sales_tax(journal, settings),
             discount_amount=sum(row.amount for row in close.discounts or ()),
             customers=sum(row.customers for row in close.hourly) if close.hourly is not None else None,
             receipts=sum(row.receipts for row in close.hourly) if close.hourly is not None else None,
@@ -330,10 +314,7 @@ SCHEMA_BASE = "https://github.com/journalgen/journalgen/schemas/"
 
 def feed_schema_text(file_name: str) -> str:
     """The JSON Schema (draft 2020-12) of one file, as `schemas/<file>.schema.json` holds it."""
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              "$id": f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json",
-              **FEEDS[file_name].model_json_schema()}
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return schema_text(FEEDS[file_name], f"{SCHEMA_BASE}{file_name.removesuffix('.json')}.schema.json")
 
 
 if __name__ == "__main__":  # regenerate the shipped schemas: python -m journalgen_makasete.feeds schemas/
