@@ -22,15 +22,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from journalgen.build import owned_by, render
 from journalgen.close import DailyClose
 from journalgen.delta import delta
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.journal import Entry, Journal
 from journalgen.journalize import journalize
-from journalgen.ledger import Ledger, Record, StoreDayKey, output_hash
+from journalgen.ledger import Ledger, LedgerError, Record, StoreDayKey, output_hash
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
 from journalgen.storeday import Switched
@@ -173,7 +171,7 @@ class Emitter:
         `directory/resend-N/`; what was written into and removed from `directory` itself, and the plan."""
         try:
             return self._emit(directory, journal, outputs)
-        except SQLAlchemyError as exc:  # the store-day fails with the reason; the next run settles it
+        except LedgerError as exc:  # the store-day fails with the reason; the next run settles it
             raise LedgerUnavailableError(url=self.ledger.safe_url, reason=str(exc).splitlines()[0]) from None
 
     def _emit(self, directory: Path, journal: Journal, outputs: dict[str, bytes]) -> tuple[Switched, Plan]:

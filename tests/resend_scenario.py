@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from click.testing import CliRunner
+from sqlalchemy import create_engine
 from journalgen_freee import FreeeRequests
 from test_freee_schema import assert_valid
 from test_trial_balance import freee_books
@@ -223,14 +224,12 @@ def concurrent_builds(tmp_path: Path, ledger_url: str | None) -> None:
     summaries = [next(line for line in out.splitlines() if line.startswith("Sent-ledger:")) for out, _ in outputs]
     first = [int(summary.split()[1]) for summary in summaries]
     assert sum(first) == 24 and all(f"{24 - f} unchanged" in s for f, s in zip(first, summaries, strict=True))
-    ledger = Ledger(day.url)
-    try:
-        with ledger.engine.connect() as connection:
-            rows = connection.exec_driver_sql(
-                "SELECT target, store, business_date, number, state FROM emissions JOIN store_days "
-                "ON store_days.id = emissions.store_day_id").all()
-    finally:
-        ledger.close()
+    engine = create_engine(day.url)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT target, store, business_date, number, state FROM emissions JOIN store_days "
+            "ON store_days.id = emissions.store_day_id").all()
+    engine.dispose()
     assert len(rows) == 24 * len(TARGETS) and {(r[3], r[4]) for r in rows} == {(0, "committed")}
     assert len({r[:3] for r in rows}) == len(rows)
     assert not list(tmp_path.rglob("resend-*"))

@@ -18,14 +18,14 @@ from resend_scenario import (
 from click.testing import CliRunner
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from journalgen.cli import cli
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.inputs import parse_close
-from journalgen.ledger import Ledger, PostedRow, StoreDayKey
-from journalgen.ledger.store import MIGRATIONS
+from journalgen.ledger import Ledger, LedgerError, PostedRow, StoreDayKey
+from journalgen.ledger.store import MIGRATIONS, head
 from journalgen.ledger.models import Base
 from journalgen.resend import commit, plan
 from journalgen.settings import load_settings
@@ -44,12 +44,17 @@ def with_void(close_json: dict) -> dict:
 def test_migrations_create_exactly_the_models_and_reopening_is_a_no_op(tmp_path):
     url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
     Ledger(url).close()
-    ledger = Ledger(url)
-    with ledger.engine.connect() as connection:
+    Ledger(url).close()
+    engine = create_engine(url)
+    with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
         assert set(inspect(connection).get_table_names()) == {"alembic_version", *Base.metadata.tables}
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-    ledger.close()
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head()
+    engine.dispose()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head() == ScriptDirectory.from_config(config).get_current_head()  # what store.py reads is Alembic's head
 
 
 def test_a_ledger_written_by_migration_0001_opens_keeps_its_emissions_and_gains_the_posted_record(tmp_path):
@@ -73,14 +78,15 @@ def test_a_ledger_written_by_migration_0001_opens_keeps_its_emissions_and_gains_
     try:
         day = StoreDayKey("サンプル食堂株式会社", "0001", dt.date(2025, 1, 10))
         assert [(e.target, e.number, e.state) for e in ledger.emissions(day)] == [("freee", 0, "committed")]
-        with ledger.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head()
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        engine.dispose()
         assert ledger.posted("freee", "1234567", "0001", day.business_date) == {}
         row = PostedRow("POS-20250110-0001-cash", "deal", 1001, "d" * 64, 0, "created")
         ledger.record_posted("freee", "1234567", "0001", day.business_date, row)
         assert ledger.posted("freee", "1234567", "0001", day.business_date) == {row.key: row}
-        with pytest.raises(IntegrityError):  # the last guard against recording one request twice
+        with pytest.raises(LedgerError, match="UNIQUE"):  # the last guard against recording one request twice
             ledger.record_posted("freee", "1234567", "0001", day.business_date, row)
     finally:
         ledger.close()
@@ -101,7 +107,7 @@ def test_a_ledger_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path):
 
 def test_a_ledger_failing_during_a_build_fails_that_store_day_with_the_reason(tmp_path, monkeypatch):
     def down(*args, **kwargs):
-        raise OperationalError("INSERT", {}, Exception("database is locked"))
+        raise LedgerError("database is locked")
 
     monkeypatch.setattr(Ledger, "record", down)
     day = Scenario(tmp_path)

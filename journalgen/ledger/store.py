@@ -1,10 +1,16 @@
 """The sent-ledger database: open (migrating), lock a store-day, read what a target holds, record.
 
-SQLite (the default, one file beside the outputs) runs in WAL mode and every transaction begins
+SQLite (the default, one file beside the outputs) runs in WAL mode and every write begins
 `IMMEDIATE`, so two writers queue instead of failing half-way. A store-day is worked on under a
-lock held from reading the ledger to recording the emission: an exclusive lock on `<file>.lock`
-for SQLite, a session advisory lock for PostgreSQL. Both die with the process, so a lock never
-outlives a crashed run; what that run recorded as pending is settled by the next one.
+lock held from reading the ledger to recording the emission: a lock on one byte of `<file>.lock`
+(at an offset from the store-day's hash) for SQLite, a session advisory lock (the same hash) for
+PostgreSQL, so runs on different store-days do not wait for each other. Both die with the
+process, so a lock never outlives a crashed run; what that run recorded as pending is settled by
+the next one.
+
+The queries are plain SQL on the drivers (`sqlite3`, psycopg 3). The schema is Alembic's: a
+ledger whose version is not the migrations' head is upgraded on open, and only then are Alembic
+and SQLAlchemy imported.
 """
 
 from __future__ import annotations
@@ -13,24 +19,25 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import os
+import re
+import sqlite3
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import Session
-from sqlalchemy.pool import StaticPool
+from typing import Any
+from urllib.parse import urlsplit
 
 from journalgen.errors import LedgerUnavailableError
 from journalgen.journal import Entry
-from journalgen.ledger.models import Emission, EmittedEntry, PostedRequest, StoreDay
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class LedgerError(Exception):
+    """The ledger's database refused or failed a read or a write (the driver's message)."""
 
 
 @dataclass(frozen=True)
@@ -140,43 +147,107 @@ class Ledger:
     def __init__(self, url: str):
         self.url = url
         self.safe_url = _safe(url)
+        self._idle: list[Any] = []
+        self._shared = None
         try:
-            parsed = make_url(url)
-            self.sqlite = parsed.get_backend_name() == "sqlite"
-            database = parsed.database if self.sqlite else None
-            self.lock_file = Path(f"{database}.lock") if database and database != ":memory:" else None
+            self.sqlite, self._database = _parse(url)
+            self._errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+            if not self.sqlite:
+                import psycopg  # only for a PostgreSQL ledger
+
+                self._errors = (psycopg.Error,)
+            memory = self.sqlite and self._database in ("", ":memory:")
+            self.lock_file = None if memory or not self.sqlite else Path(f"{self._database}.lock")
             if self.lock_file is not None:
                 self.lock_file.parent.mkdir(parents=True, exist_ok=True)
-            self.engine = self._engine(url)
-            with self._lock(0):
-                with self.engine.begin() as connection:
-                    config = Config()
-                    config.set_main_option("script_location", str(MIGRATIONS))
-                    config.attributes["connection"] = connection
-                    command.upgrade(config, "head")
-        except (ArgumentError, SQLAlchemyError, OSError, ImportError) as exc:
+            if memory:
+                self._shared = self._connect()
+            self._migrate()
+        except (LedgerError, ValueError, OSError, ImportError) as exc:
             raise LedgerUnavailableError(url=self.safe_url, reason=str(exc).splitlines()[0]) from None
 
-    def _engine(self, url: str) -> Engine:
-        if not self.sqlite:
-            return create_engine(url)
-        memory = self.lock_file is None
-        engine = create_engine(url, poolclass=StaticPool) if memory else create_engine(url)
-
-        @event.listens_for(engine, "connect")
-        def _connect(connection, _record) -> None:
-            connection.isolation_level = None  # SQLAlchemy's begin below, not the driver's
+    def _connect(self) -> Any:
+        if self.sqlite:
+            connection = sqlite3.connect(self._database or ":memory:", isolation_level=None,
+                                         check_same_thread=False)
             for pragma in ("journal_mode=WAL", "busy_timeout=60000", "foreign_keys=ON"):
                 connection.execute(f"PRAGMA {pragma}")
+            return connection
+        import psycopg
 
-        @event.listens_for(engine, "begin")
-        def _begin(connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return psycopg.connect(self._database, autocommit=True)
 
-        return engine
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection of this ledger's own small pool (one per concurrent use); the driver's
+        errors as LedgerError."""
+        if self._shared is not None:
+            connection = self._shared
+        else:
+            try:
+                connection = self._idle.pop()
+            except IndexError:
+                connection = None
+        try:
+            try:
+                connection = connection or self._connect()
+                yield connection
+            except self._errors as exc:
+                raise LedgerError(str(exc).strip() or type(exc).__name__) from exc
+        finally:
+            if connection is not None and connection is not self._shared:
+                self._idle.append(connection)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor in one write transaction (`BEGIN IMMEDIATE` on SQLite), committed at the end."""
+        with self._connection() as connection:
+            if not self.sqlite:
+                with connection.transaction():
+                    yield connection.cursor()
+                return
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection.cursor()
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Mapping[str, object]) -> list[tuple]:
+        with self._connection() as connection:
+            return connection.execute(self._sql(sql), self._params(params)).fetchall()
+
+    def _sql(self, sql: str) -> str:
+        """`sql` written with `:name` parameters, in the driver's style."""
+        return sql if self.sqlite else re.sub(r":(\w+)", r"%(\1)s", sql)
+
+    def _params(self, params: Mapping[str, object]) -> dict[str, object]:
+        """Dates and times as SQLAlchemy stored them in SQLite (text); PostgreSQL takes them as they are."""
+        if not self.sqlite:
+            return dict(params)
+        return {name: value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, dt.datetime)
+                else value.isoformat() if isinstance(value, dt.date) else value
+                for name, value in params.items()}
+
+    def _migrate(self) -> None:
+        """Upgrade the schema to the migrations' head with Alembic, unless it is there already."""
+        exists = ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+                  if self.sqlite else "SELECT count(*) FROM pg_tables WHERE tablename = 'alembic_version' "
+                  "AND schemaname = ANY(current_schemas(false))")
+        with self._connection() as connection:
+            if connection.execute(exists).fetchone()[0] and [
+                    row[0] for row in connection.execute("SELECT version_num FROM alembic_version")] == [head()]:
+                return
+        with self._lock(0), self._connection() as connection:
+            _upgrade(connection, self.sqlite)
 
     def close(self) -> None:
-        self.engine.dispose()
+        for connection in [*self._idle, *([self._shared] if self._shared is not None else [])]:
+            connection.close()
+        self._idle.clear()
+        self._shared = None
 
     @contextmanager
     def _lock(self, number: int) -> Iterator[None]:
@@ -184,21 +255,15 @@ class Ledger:
             if self.lock_file is None:
                 yield
                 return
-            with open(self.lock_file, "a+b") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+            with _file_lock(self.lock_file, number):
+                yield
             return
-        with self.engine.connect() as connection:
-            connection.execute(select(func.pg_advisory_lock(number)))
-            connection.commit()
+        with self._connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%(number)s)", {"number": number})
             try:
                 yield
             finally:
-                connection.execute(select(func.pg_advisory_unlock(number)))
-                connection.commit()
+                connection.execute("SELECT pg_advisory_unlock(%(number)s)", {"number": number})
 
     @contextmanager
     def locked(self, day: StoreDayKey) -> Iterator[None]:
@@ -209,21 +274,18 @@ class Ledger:
 
     def posted(self, target: str, company: str, store: str, business_date: dt.date) -> dict[str, PostedRow]:
         """The requests recorded as posted to `target`'s `company` for a store-day, by key."""
-        query = select(PostedRequest).where(
-            PostedRequest.target == target, PostedRequest.company == company, PostedRequest.store == store,
-            PostedRequest.business_date == business_date).order_by(PostedRequest.id)
-        with Session(self.engine) as session:
-            return {row.key: PostedRow(row.key, row.kind, row.remote_id, row.digest, row.emission, row.how)
-                    for row in session.scalars(query)}
+        rows = self._rows(_POSTED, {"target": target, "company": company, "store": store,
+                                    "business_date": business_date})
+        return {row[0]: PostedRow(*row) for row in rows}
 
     def record_posted(self, target: str, company: str, store: str, business_date: dt.date, row: PostedRow) -> None:
         """Record, committed before returning, that `row` is in `target`'s `company`. A second
         record of the same key fails on the unique constraint: the last guard against a double post."""
-        with self.engine.begin() as connection:
-            connection.execute(insert(PostedRequest).values(
-                target=target, company=company, store=store, business_date=business_date, key=row.key,
-                kind=row.kind, remote_id=row.remote_id, digest=row.digest, emission=row.emission, how=row.how,
-                created_at=dt.datetime.now(dt.UTC)))
+        with self._transaction() as cursor:
+            cursor.execute(self._sql(_NEW_POSTED), self._params({
+                "target": target, "company": company, "store": store, "business_date": business_date,
+                "key": row.key, "kind": row.kind, "remote_id": row.remote_id, "digest": row.digest,
+                "emission": row.emission, "how": row.how, "created_at": dt.datetime.now(dt.UTC)}))
 
     def state(self, day: StoreDayKey, upto: int | None = None) -> DayState:
         """What every target holds of `day`, and the highest emission number recorded (pending
@@ -232,34 +294,30 @@ class Ledger:
         With `upto`, only the emissions numbered up to it are replayed (what was held then)."""
         last: int | None = None
         held: dict[str, tuple[int, dict[str, str]]] = {}
-        with self.engine.connect() as connection:
-            for row in connection.execute(_STATE, _day_params(day)):
-                if upto is not None and row.number > upto:
-                    continue
-                last = row.number if last is None else max(last, row.number)
-                if row.state != "committed":
-                    continue
-                number, entries = held.get(row.target, (None, {}))
-                if row.number != number:
-                    entries = entries if row.kind == "delta" else {}
-                    held[row.target] = (row.number, entries)
-                if row.key is None:
-                    continue
-                if row.role == "reverse":
-                    entries.pop(row.key, None)
-                else:
-                    entries[row.key] = row.document
+        for target, row_number, kind, state, role, key, document in self._rows(_STATE, _day_params(day)):
+            if upto is not None and row_number > upto:
+                continue
+            last = row_number if last is None else max(last, row_number)
+            if state != "committed":
+                continue
+            number, entries = held.get(target, (None, {}))
+            if row_number != number:
+                entries = entries if kind == "delta" else {}
+                held[target] = (row_number, entries)
+            if key is None:
+                continue
+            if role == "reverse":
+                entries.pop(key, None)
+            else:
+                entries[key] = document
         return DayState(last_number=last, held={target: Held(HeldEntries(entries), number)
                                                 for target, (number, entries) in held.items()})
 
     def emissions(self, day: StoreDayKey, target: str | None = None) -> list[Recorded]:
         """Every emission of `day` (of one target, or all), in number then target order."""
-        with self.engine.connect() as connection:
-            return [Recorded(id=row.id, target=row.target, number=row.number, kind=row.kind, state=row.state,
-                             folder=row.folder, files=tuple(json.loads(row.files)), output_hash=row.output_hash,
-                             run_id=row.run_id)
-                    for row in connection.execute(_EMISSIONS, _day_params(day))
-                    if target in (None, row.target)]
+        return [Recorded(id=row[0], target=row[1], number=row[2], kind=row[3], state=row[4], folder=row[5],
+                         files=tuple(json.loads(row[6])), output_hash=row[7], run_id=row[8])
+                for row in self._rows(_EMISSIONS, _day_params(day)) if target in (None, row[1])]
 
     def record(self, day: StoreDayKey, records: Sequence[Record], run_id: str, state: str) -> list[int]:
         """Record `records` in one transaction, as `pending` or `committed`; their ids."""
@@ -267,21 +325,21 @@ class Ledger:
             return []
         now = dt.datetime.now(dt.UTC)
         ids = []
-        with self.engine.begin() as connection:
-            store_days = dict(connection.execute(_STORE_DAYS, _day_params(day)).all())
+        with self._transaction() as cursor:
+            store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
             for record in records:
                 if record.target not in store_days:
-                    store_days[record.target] = connection.execute(
-                        _NEW_STORE_DAY, {"target": record.target, **_day_params(day)}).scalar_one()
-                emission_id = connection.execute(_NEW_EMISSION, {
+                    store_days[record.target] = cursor.execute(self._sql(_NEW_STORE_DAY), self._params(
+                        {"target": record.target, **_day_params(day)})).fetchone()[0]
+                emission_id = cursor.execute(self._sql(_NEW_EMISSION), self._params({
                     "store_day_id": store_days[record.target], "number": record.number, "kind": record.kind,
                     "state": state, "folder": record.folder, "files": json.dumps(list(record.files)),
                     "output_hash": record.output_hash, "run_id": run_id, "created_at": now,
                     "committed_at": now if state == "committed" else None,
-                }).scalar_one()
+                })).fetchone()[0]
                 roles = [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added]
                 if roles:
-                    connection.execute(_NEW_ENTRY, [
+                    cursor.executemany(self._sql(_NEW_ENTRY), [
                         {"emission_id": emission_id, "position": position, "role": role, "key": entry.key,
                          "kind": entry.kind.value, "amount": entry.amount,
                          "document": json.dumps(entry.document(), ensure_ascii=False)}
@@ -294,47 +352,152 @@ class Ledger:
         """Mark pending emissions committed."""
         if not ids:
             return
-        with self.engine.begin() as connection:
-            connection.execute(_COMMIT, {"ids": list(ids), "now": dt.datetime.now(dt.UTC)})
+        params = {**_ids(ids), "now": dt.datetime.now(dt.UTC)}
+        with self._transaction() as cursor:
+            cursor.execute(self._sql(_COMMIT.format(ids=_placeholders(ids))), self._params(params))
 
     def discard(self, ids: Sequence[int]) -> None:
         """Forget pending emissions that never reached their target."""
         if not ids:
             return
-        with Session(self.engine) as session, session.begin():
-            pending = select(Emission.id).where(Emission.id.in_(ids), Emission.state == "pending")
-            session.execute(delete(EmittedEntry).where(EmittedEntry.emission_id.in_(pending)))
-            session.execute(delete(Emission).where(Emission.id.in_(ids), Emission.state == "pending"))
+        with self._transaction() as cursor:
+            for sql in _DISCARD:
+                cursor.execute(self._sql(sql.format(ids=_placeholders(ids))), _ids(ids))
 
 
-
-_OF_DAY = (StoreDay.company == bindparam("company"), StoreDay.store == bindparam("store"),
-           StoreDay.business_date == bindparam("business_date"))
+_OF_DAY = "store_days.company = :company AND store_days.store = :store AND store_days.business_date = :business_date"
 _STATE = (
-    select(StoreDay.target, Emission.number, Emission.kind, Emission.state, EmittedEntry.role, EmittedEntry.key,
-           EmittedEntry.document)
-    .join(Emission, Emission.store_day_id == StoreDay.id)
-    .join(EmittedEntry, EmittedEntry.emission_id == Emission.id, isouter=True)
-    .where(*_OF_DAY)
-    .order_by(StoreDay.target, Emission.number, EmittedEntry.position)
+    "SELECT store_days.target, emissions.number, emissions.kind, emissions.state, emitted_entries.role, "
+    "emitted_entries.key, emitted_entries.document FROM store_days "
+    "JOIN emissions ON emissions.store_day_id = store_days.id "
+    "LEFT OUTER JOIN emitted_entries ON emitted_entries.emission_id = emissions.id "
+    f"WHERE {_OF_DAY} ORDER BY store_days.target, emissions.number, emitted_entries.position"
 )
-_EMISSIONS = (select(Emission, StoreDay.target).join(StoreDay, Emission.store_day_id == StoreDay.id)
-              .where(*_OF_DAY).order_by(Emission.number, StoreDay.target))
-_COMMIT = (update(Emission).where(Emission.id.in_(bindparam("ids", expanding=True)), Emission.state == "pending")
-           .values(state="committed", committed_at=bindparam("now")))
-_NEW_STORE_DAY = insert(StoreDay).returning(StoreDay.id)
-_NEW_EMISSION = insert(Emission).returning(Emission.id)
-_NEW_ENTRY = insert(EmittedEntry)
-_STORE_DAYS = select(StoreDay.target, StoreDay.id).where(*_OF_DAY)
+_EMISSIONS = (
+    "SELECT emissions.id, store_days.target, emissions.number, emissions.kind, emissions.state, emissions.folder, "
+    "emissions.files, emissions.output_hash, emissions.run_id FROM emissions "
+    f"JOIN store_days ON emissions.store_day_id = store_days.id WHERE {_OF_DAY} "
+    "ORDER BY emissions.number, store_days.target"
+)
+_STORE_DAYS = f"SELECT store_days.target, store_days.id FROM store_days WHERE {_OF_DAY}"
+_NEW_STORE_DAY = ("INSERT INTO store_days (target, company, store, business_date) "
+                  "VALUES (:target, :company, :store, :business_date) RETURNING id")
+_NEW_EMISSION = (
+    "INSERT INTO emissions (store_day_id, number, kind, state, folder, files, output_hash, run_id, created_at, "
+    "committed_at) VALUES (:store_day_id, :number, :kind, :state, :folder, :files, :output_hash, :run_id, "
+    ":created_at, :committed_at) RETURNING id"
+)
+_NEW_ENTRY = ("INSERT INTO emitted_entries (emission_id, position, role, key, kind, amount, document) "
+              "VALUES (:emission_id, :position, :role, :key, :kind, :amount, :document)")
+_COMMIT = "UPDATE emissions SET state = 'committed', committed_at = :now WHERE id IN ({ids}) AND state = 'pending'"
+_DISCARD = (
+    "DELETE FROM emitted_entries WHERE emission_id IN "
+    "(SELECT id FROM emissions WHERE id IN ({ids}) AND state = 'pending')",
+    "DELETE FROM emissions WHERE id IN ({ids}) AND state = 'pending'",
+)
+_POSTED = ("SELECT key, kind, remote_id, digest, emission, how FROM posted_requests WHERE target = :target "
+           "AND company = :company AND store = :store AND business_date = :business_date ORDER BY id")
+_NEW_POSTED = (
+    "INSERT INTO posted_requests (target, company, store, business_date, key, kind, remote_id, digest, emission, "
+    "how, created_at) VALUES (:target, :company, :store, :business_date, :key, :kind, :remote_id, :digest, "
+    ":emission, :how, :created_at)"
+)
 
 
 def _day_params(day: StoreDayKey) -> dict[str, object]:
     return {"company": day.company, "store": day.store, "business_date": day.business_date}
 
 
+def _ids(ids: Sequence[int]) -> dict[str, int]:
+    return {f"id{n}": value for n, value in enumerate(ids)}
+
+
+def _placeholders(ids: Sequence[int]) -> str:
+    return ", ".join(f":id{n}" for n in range(len(ids)))
+
+
+def head() -> str:
+    """The migrations' head revision, read from the revision files (a test pins it to Alembic's)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revisions.add(re.search(r'^revision = "(\w+)"', text, re.M)[1])
+        parents.update(re.findall(r'^down_revision = "(\w+)"', text, re.M))
+    (last,) = revisions - parents
+    return last
+
+
+def _upgrade(connection: Any, sqlite: bool) -> None:
+    """Run Alembic's `upgrade head` on `connection` (the only place Alembic and SQLAlchemy load)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import StaticPool
+
+    engine = create_engine("sqlite://" if sqlite else "postgresql+psycopg://", creator=lambda: connection,
+                           poolclass=StaticPool)
+    if sqlite:
+        event.listen(engine, "begin", lambda sa_connection: sa_connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    else:
+        connection.autocommit = False
+    try:
+        with engine.begin() as sa_connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = sa_connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise LedgerError(str(exc).splitlines()[0]) from None
+    finally:
+        if not sqlite:
+            connection.autocommit = True
+
+
+_LOCK_FILES: dict[Path, int] = {}
+"""One descriptor per lock file per process, never closed: POSIX record locks belong to the
+process, and closing any descriptor of the file would drop all of them."""
+_THREAD_LOCKS: dict[tuple[Path, int], threading.Lock] = {}
+_REGISTRY = threading.Lock()
+
+
+@contextmanager
+def _file_lock(path: Path, number: int) -> Iterator[None]:
+    """Hold byte `number` of `path` (0: the whole file, for migrating) against other processes and
+    this process's other threads."""
+    offset = number % (2**62)
+    with _REGISTRY:
+        if path not in _LOCK_FILES:
+            _LOCK_FILES[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        descriptor = _LOCK_FILES[path]
+        thread_lock = _THREAD_LOCKS.setdefault((path, offset), threading.Lock())
+    length = 0 if number == 0 else 1
+    with thread_lock:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX, length, offset)
+        try:
+            yield
+        finally:
+            fcntl.lockf(descriptor, fcntl.LOCK_UN, length, offset)
+
+
+def _parse(url: str) -> tuple[bool, str]:
+    """(is SQLite, the SQLite file or the PostgreSQL conninfo) of a SQLAlchemy-style URL."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        raise ValueError(f"not a database URL: {url}")
+    if scheme in ("sqlite", "sqlite+pysqlite"):
+        return True, rest.partition("?")[0].removeprefix("/")
+    if scheme in ("postgresql", "postgresql+psycopg"):
+        return False, f"postgresql://{rest}"
+    raise ValueError(f"unsupported database {scheme}: use sqlite:///FILE or postgresql+psycopg://HOST/DB")
+
+
 def _safe(url: str) -> str:
     """`url` with any password hidden, for messages."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()
+    except ValueError:
         return url
