@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,43 @@ def test_a_build_killed_before_its_files_landed_is_planned_again(tmp_path):
 
 def test_two_builds_at_once_on_one_sqlite_ledger_record_each_store_day_once(tmp_path):
     concurrent_builds(tmp_path, None)
+
+
+HOLD_A_DAY = """
+import datetime as dt, sys
+from journalgen.ledger import Ledger, StoreDayKey
+ledger = Ledger(sys.argv[1])
+with ledger.locked(StoreDayKey("c", "0001", dt.date(2025, 1, 10))):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_another_store_day_is_not_held_up_by_a_locked_one_and_the_same_store_day_is(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    Ledger(url).close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_A_DAY, url], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    ledger = Ledger(url)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        done = {store: threading.Event() for store in ("0001", "0002")}
+
+        def lock(store: str) -> None:
+            with ledger.locked(StoreDayKey("c", store, dt.date(2025, 1, 10))):
+                done[store].set()
+
+        for store in done:
+            threading.Thread(target=lock, args=(store,), daemon=True).start()
+        assert done["0002"].wait(60)  # a parallel worker on another store-day does not wait
+        assert not done["0001"].wait(0.5)  # the same store-day waits for the other process
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert done["0001"].wait(60)
+    finally:
+        holder.kill()
+        holder.wait()
+        ledger.close()
 
 
 def test_the_readme_connector_example_posts_the_day_once_then_only_the_difference(tmp_path):
