@@ -8,33 +8,26 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from pydantic import TypeAdapter, ValidationError
 
-from journalgen.build import build_closes, check_output_folder, check_targets, locked_output, render
 from journalgen.cli_i18n import Group, context_lang
-from journalgen.close import IsoDate
 from journalgen.console import Console, can_encode, echo, is_terminal, tolerate_unencodable
-from journalgen.errors import FileAccessError, JournalgenError, SettingsError, os_problem, shorter
 from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, LoadedClose, read_closes, skipped_inputs
-from journalgen.journal import Journal
-from journalgen.journalize import journalize
-from journalgen.ledger import LEDGER_FILE, Ledger, default_url
-from journalgen.mapping_cli import mapping
-from journalgen.plugins import installed_targets
-from journalgen.resend import Emitter
-from journalgen.review import open_in_browser, review_closes, write_index
 from journalgen.safe_text import escaped
-from journalgen.schema import input_schema_text
-from journalgen.settings import FiscalPeriod, Settings, load_settings
-from journalgen.storeday import switch
-from journalgen.summary import DayOutcome, RunSummary, days_without_close, format_ranges, stores_missing
-from journalgen.warnings import refuse_warnings
+
+if TYPE_CHECKING:  # the rest is imported by the command that needs it: `--help` and `schema` stay light
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import LoadedClose
+    from journalgen.journal import Journal
+    from journalgen.ledger import Ledger
+    from journalgen.settings import Settings
+    from journalgen.summary import DayOutcome, RunSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -43,16 +36,26 @@ class _DateType(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx):
+        from pydantic import ValidationError
+
         if isinstance(value, dt.date):
             return value
         try:
-            return IsoDateText.validate_python(value)
+            return _iso_date_text().validate_python(value)
         except ValidationError:
             self.fail(translate("{value} is not a date in the form YYYY-MM-DD", context_lang(ctx)).format(
                 value=repr(value)), param, ctx)
 
 
-IsoDateText = TypeAdapter(IsoDate)
+@functools.cache
+def _iso_date_text():
+    from pydantic import TypeAdapter
+
+    from journalgen.close import IsoDate
+
+    return TypeAdapter(IsoDate)
+
+
 DATE = _DateType()
 lang_option = click.option("--lang", type=click.Choice(["ja", "en"]),
                            help="Message language: ja or en (default: from the locale).")
@@ -66,6 +69,9 @@ def _fail_usage(error: JournalgenError, lang: Lang) -> None:
 
 
 def _settings(config: Path | None, lang: Lang) -> Settings:
+    from journalgen.errors import SettingsError
+    from journalgen.settings import load_settings
+
     try:
         return load_settings(config)
     except SettingsError as error:
@@ -99,6 +105,10 @@ def _run_input(input_path: Path | None, config: Path | None, fiscal_period: str 
     """The input and settings of a run: the shipped sample (with its settings) when neither
     `--input` nor `--config` is given, and the `--fiscal-period` override applied. The settings
     are checked first, so a broken file is named before a missing `--input`."""
+    from journalgen.build import check_targets
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS
+
     if _is_sample_run(input_path, config, sample):
         echo(translate(announce, lang).format(path=SAMPLE_CLOSES))
         return SAMPLE_CLOSES, _run_settings(SAMPLE_SETTINGS, fiscal_period, lang)
@@ -112,6 +122,8 @@ def _run_input(input_path: Path | None, config: Path | None, fiscal_period: str 
 
 def _run_settings(config: Path | None, fiscal_period: str | None, lang: Lang) -> Settings:
     """The settings of a run, with the `--fiscal-period` override applied."""
+    from journalgen.settings import FiscalPeriod
+
     settings = _settings(config, lang)
     if fiscal_period:
         try:
@@ -135,6 +147,9 @@ sample_option = click.option("--sample", is_flag=True,
                                   "and --config does).")
 def _complete_targets(ctx, param, incomplete: str) -> list[str]:
     """Shell completion of `--target`: the installed targets' names."""
+    from journalgen.errors import JournalgenError
+    from journalgen.plugins import installed_targets
+
     try:
         return [name for name in installed_targets().names() if name.startswith(incomplete)]
     except JournalgenError:
@@ -161,14 +176,17 @@ class _Guarded(Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
-        except JournalgenError as error:  # the output folder busy or unusable, …
-            echo(f"[{error.code}] {error.message(context_lang(ctx))}", err=True)
-            raise SystemExit(EXIT_FAILED) from None
-        except OSError as exc:
-            error = FileAccessError(file=str(exc.filename or ""), problems=(os_problem(exc),))
-            echo(f"[{error.code}] {error.message(context_lang(ctx))}", err=True)
-            raise SystemExit(EXIT_FAILED) from None
-        except Exception as exc:  # a bug: say so plainly, without a traceback
+        except Exception as exc:
+            from journalgen.errors import FileAccessError, JournalgenError, os_problem, shorter
+
+            if isinstance(exc, JournalgenError):  # the output folder busy or unusable, …
+                echo(f"[{exc.code}] {exc.message(context_lang(ctx))}", err=True)
+                raise SystemExit(EXIT_FAILED) from None
+            if isinstance(exc, OSError):
+                error = FileAccessError(file=str(exc.filename or ""), problems=(os_problem(exc),))
+                echo(f"[{error.code}] {error.message(context_lang(ctx))}", err=True)
+                raise SystemExit(EXIT_FAILED) from None
+            # a bug: say so plainly, without a traceback
             lang = context_lang(ctx)
             echo(translate("journalgen stopped on an unexpected error ({kind}: {detail}); please report it "
                            "with the command you ran.", lang).format(
@@ -206,6 +224,14 @@ def cli() -> None:
 def build(day, start, end, store_code, input_path, config, sample, targets, out_dir, fiscal_period, strict,
           full, dry_run, as_json, quiet, verbose, lang) -> None:
     """Build journals into OUT/<date>/<store>/ for each store-day of the input."""
+    from journalgen.build import build_closes, check_output_folder, check_targets, locked_output
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, read_closes
+    from journalgen.resend import Emitter
+    from journalgen.storeday import switch
+    from journalgen.summary import DayOutcome
+    from journalgen.warnings import refuse_warnings
+
     lang = lang or default_lang()
     if day and (start or end):
         raise click.UsageError(translate("--date cannot be combined with --from/--to", lang))
@@ -283,6 +309,9 @@ def _next_step(console: Console, built: DayOutcome, targets: list[str]) -> None:
 def _open_ledger(settings: Settings, out_dir: Path, dry_run: bool, lang: Lang) -> Ledger:
     """The run's sent-ledger: `[ledger] url`, else OUT/.journalgen/ledger.sqlite3. A dry run
     over an OUT that has none plans against an empty one kept in memory and creates nothing."""
+    from journalgen.errors import JournalgenError
+    from journalgen.ledger import LEDGER_FILE, Ledger, default_url
+
     url = settings.ledger.url or default_url(out_dir)
     if dry_run and settings.ledger.url is None and not (out_dir / LEDGER_FILE).exists():
         url = "sqlite://"
@@ -320,6 +349,8 @@ def _summary(command, outcomes: list[DayOutcome], loaded: list[LoadedClose], fir
              last: dt.date | None, checked: dict | None = None) -> RunSummary:
     """The run's summary, with the days in `first..last` (else the input's own span) without a
     close and the stores missing on days other stores have."""
+    from journalgen.summary import RunSummary, days_without_close, stores_missing
+
     store_days = {item.close.store_day for item in loaded if item.close}
     present = {day for day, _ in store_days}
     no_close = []
@@ -365,6 +396,8 @@ def _report(console: Console, outcome: DayOutcome) -> None:
 
 def _report_coverage(console: Console, summary: RunSummary) -> None:
     """Once: the days without any close, and each store missing on days other stores have."""
+    from journalgen.summary import format_ranges
+
     lang = console.lang
     if summary.no_close:
         count = sum((end - start).days + 1 for start, end in summary.no_close)
@@ -400,6 +433,8 @@ def _print_json(summary: RunSummary, lang: Lang) -> None:
 
 def _report_skipped(input_path: Path, lang: Lang) -> None:
     """Name the entries of an input folder that are not read (sub-folders, other files, dangling links)."""
+    from journalgen.inputs import skipped_inputs
+
     for skipped in skipped_inputs(input_path):
         echo(translate("· {path}: not read: {reason}", lang).format(
             path=escaped(str(skipped.path)), reason=translate(skipped.reason, lang)), err=True)
@@ -419,6 +454,12 @@ def _report_skipped(input_path: Path, lang: Lang) -> None:
 def review(day, start, end, store_code, input_path, config, out_dir, fiscal_period, lang, open_page) -> None:
     """Write OUT/<date>/<store>/review.html for an accountant to check, and OUT/index.html for a
     range. Exit code 1 when a day cannot be read or a target refuses it (its page is still written)."""
+    from journalgen.build import check_targets
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import read_closes
+    from journalgen.review import open_in_browser, review_closes, write_index
+    from journalgen.summary import DayOutcome
+
     lang = lang or default_lang()
     if bool(day) == bool(start or end):
         raise click.UsageError(translate("give either --date, or --from and --to", lang))
@@ -477,6 +518,11 @@ def review(day, start, end, store_code, input_path, config, out_dir, fiscal_peri
 @lang_option
 def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang) -> None:
     """Check daily closes as a build would (input contract, journal invariants, each target's checks and rendering); write nothing."""
+    from journalgen.build import check_targets
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import read_closes
+    from journalgen.summary import DayOutcome
+
     lang = lang or default_lang()
     console = Console(lang, quiet=quiet, verbose=verbose, to_stderr=as_json)
     settings = _run_settings(config, fiscal_period, lang)
@@ -519,6 +565,10 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
 
 def _check(item: LoadedClose, settings: Settings, targets: list[str]) -> tuple[Journal | None, JournalgenError | None]:
     """The journal of `item`, and what stops it from building for `targets` (or None)."""
+    from journalgen.build import render
+    from journalgen.errors import JournalgenError
+    from journalgen.journalize import journalize
+
     if item.error is not None:
         return None, item.error
     journal = None
@@ -533,13 +583,18 @@ def _check(item: LoadedClose, settings: Settings, targets: list[str]) -> tuple[J
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the daily close (input contract version 2)."""
-    click.echo(input_schema_text(), nl=False)
+    from journalgen.schema import shipped_schema_text
+
+    click.echo(shipped_schema_text(), nl=False)
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def targets(as_json) -> None:
     """List installed targets with their distribution and version."""
+    from journalgen.errors import JournalgenError
+    from journalgen.plugins import installed_targets
+
     try:
         installed = installed_targets().installed()
     except JournalgenError as error:  # two plugins registering one name
@@ -555,6 +610,8 @@ def targets(as_json) -> None:
     for row in rows:
         echo(f"{row['name']:<12} {row['distribution']} {row['version']}  {row['summary']}")
 
+
+from journalgen.mapping_cli import mapping  # noqa: E402
 
 cli.add_command(mapping)
 

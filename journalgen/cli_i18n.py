@@ -14,9 +14,7 @@ from collections.abc import Sequence
 import click
 
 from journalgen.console import echo
-from journalgen.errors import JournalgenError
 from journalgen.i18n import LANGS, Lang, default_lang, translate
-from journalgen.plugins import installed_targets
 
 LANG_KEY = "journalgen.lang"
 
@@ -56,7 +54,10 @@ def help_text(text: str, lang: Lang) -> str:
     """A help text in `lang` (whitespace folded, as its message id is); `{installed}` becomes
     the installed targets' names."""
     text = translate(" ".join(inspect.cleandoc(text).partition("\f")[0].split()), lang)
-    if "{installed}" in text:
+    if "{installed}" in text:  # only then are the plugins loaded
+        from journalgen.errors import JournalgenError
+        from journalgen.plugins import installed_targets
+
         try:
             names = ", ".join(installed_targets().names())
         except JournalgenError:  # two plugins registering one name: `journalgen targets` says so

@@ -12,9 +12,6 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from babel.messages.pofile import read_po
-from babel.numbers import format_currency
-
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
@@ -24,6 +21,8 @@ DOMAIN = "journalgen"
 @functools.cache
 def catalog(locale_dir: Path, lang: str) -> dict[str, str]:
     """The translated strings of one catalog, by message id (empty when there is none)."""
+    from babel.messages.pofile import read_po  # babel only when a catalog is read: English help needs none
+
     po_file = locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po_file.is_file():
         return {}
@@ -53,4 +52,6 @@ def default_lang() -> Lang:
 
 def format_yen(amount: int) -> str:
     """An amount of yen as a Japanese reader expects it: `￥102,220` (babel, ja_JP)."""
+    from babel.numbers import format_currency
+
     return format_currency(amount, "JPY", locale="ja_JP")

@@ -5,18 +5,18 @@ settings error."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from journalgen.build import target_options, write_atomically
 from journalgen.cli_i18n import Group
-from journalgen.close import DailyClose
-from journalgen.errors import JournalgenError
 from journalgen.i18n import Lang, default_lang, translate
-from journalgen.inputs import read_closes
-from journalgen.mapping import MappingKind, read_csv, write_csv
-from journalgen.plugins import installed_targets
-from journalgen.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # imported by the commands themselves: `journalgen --help` stays light
+    from journalgen.close import DailyClose
+    from journalgen.errors import JournalgenError
+    from journalgen.mapping import MappingKind
+    from journalgen.settings import Settings
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -42,6 +42,12 @@ def _refuse(error: JournalgenError, lang: Lang, exit_code: int) -> None:
 def _context(target_name: str, kind: str, config: Path | None, input_path: Path | None,
              lang: Lang) -> tuple[MappingKind, Settings, object, list[DailyClose]]:
     """The mapping kind, settings, target options and given closes of a `mapping` command."""
+    from journalgen.build import target_options
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import read_closes
+    from journalgen.plugins import installed_targets
+    from journalgen.settings import load_settings
+
     try:
         settings = load_settings(config)
         target = installed_targets().get(target_name)
@@ -70,6 +76,10 @@ def mapping() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 def export_command(target_name, kind, config, input_path, lang, file) -> None:
     """Write the current mapping to FILE."""
+    from journalgen.build import write_atomically
+    from journalgen.errors import JournalgenError
+    from journalgen.mapping import write_csv
+
     lang = lang or default_lang()
     chosen, settings, options, closes = _context(target_name, kind, config, input_path, lang)
     try:
@@ -86,6 +96,9 @@ def export_command(target_name, kind, config, input_path, lang, file) -> None:
 def import_command(target_name, kind, config, input_path, lang, file) -> None:
     """Check FILE and write its mapping into the mapping file the settings name; a file with any
     bad line is not applied."""
+    from journalgen.errors import JournalgenError
+    from journalgen.mapping import read_csv
+
     lang = lang or default_lang()
     chosen, settings, options, closes = _context(target_name, kind, config, input_path, lang)
     try:
@@ -101,6 +114,8 @@ def import_command(target_name, kind, config, input_path, lang, file) -> None:
 @_options
 def auto_command(target_name, kind, config, input_path, lang) -> None:
     """Number the codes automatically (自動振り分け) and write them into the mapping file."""
+    from journalgen.errors import JournalgenError
+
     lang = lang or default_lang()
     chosen, settings, options, closes = _context(target_name, kind, config, input_path, lang)
     if chosen.auto is None:

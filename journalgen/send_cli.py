@@ -11,20 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
 
-from journalgen.build import build_closes, check_targets, locked_output
 from journalgen.cli_i18n import Command, Group
-from journalgen.errors import JournalgenError
 from journalgen.i18n import default_lang, translate
-from journalgen.inputs import read_closes
-from journalgen.ledger import LEDGER_FILE, Ledger, default_url
-from journalgen.resend import Emitter
-from journalgen.storeday import switch
-from journalgen.settings import FiscalPeriod, load_settings
 
 SENDERS, AUTHORIZERS = "journalgen.senders", "journalgen.auth"
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -52,6 +44,16 @@ def _usage(message: str) -> None:
 @click.option("--lang", type=click.Choice(["ja", "en"]), help="Message language: ja or en (default: from the locale).")
 def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dry_run, lang) -> None:
     """Build store-days as `build` does, then send to the target what it does not hold yet."""
+    from importlib.metadata import entry_points
+
+    from journalgen.build import build_closes, check_targets, locked_output
+    from journalgen.errors import JournalgenError
+    from journalgen.inputs import read_closes
+    from journalgen.ledger import LEDGER_FILE, Ledger, default_url
+    from journalgen.resend import Emitter
+    from journalgen.settings import FiscalPeriod, load_settings
+    from journalgen.storeday import switch
+
     lang = lang or default_lang()
     if day and (start or end):
         raise click.UsageError("--date cannot be combined with --from/--to")
@@ -108,9 +110,13 @@ class _AuthGroup(Group):
     """`journalgen auth TARGET`: the login command each target registers under `journalgen.auth`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        from importlib.metadata import entry_points
+
         return sorted(point.name for point in entry_points(group=AUTHORIZERS))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from importlib.metadata import entry_points
+
         point = next((point for point in entry_points(group=AUTHORIZERS) if point.name == name), None)
         return point.load() if point else None
 

@@ -8,9 +8,7 @@ from journalgen.links import link_skip
 from journalgen.settings import Settings
 from journalgen.target import Skip, Target
 from journalgen_aspit.errors import LOCALE_DIR
-from journalgen_aspit.feeds import feeds
 from journalgen_aspit.mapping_csv import MAPPINGS
-from journalgen_aspit.mappings import effective_mapping
 from journalgen_aspit.options import AspitOptions
 
 NAME = "aspit"
@@ -24,6 +22,10 @@ def skip(journal: Journal, settings: Settings, options: AspitOptions | None) -> 
 
 def render(journal: Journal, settings: Settings, options: AspitOptions | None) -> dict[str, bytes]:
     """The nine `aspit-*.json` files of one linked store-day (UTF-8 JSON, LF)."""
+    # rendering code only when rendering: `journalgen targets` lists the target without it
+    from journalgen_aspit.feeds import feeds
+    from journalgen_aspit.mappings import effective_mapping
+
     options = options or AspitOptions()
     mapping = effective_mapping(options, settings)
     store = options.stores[journal.store.code]

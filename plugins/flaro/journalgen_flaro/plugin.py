@@ -8,7 +8,6 @@ from journalgen.links import link_skip
 from journalgen.settings import Settings
 from journalgen.target import Skip, Target
 from journalgen_flaro.errors import LOCALE_DIR
-from journalgen_flaro.feeds import feeds
 from journalgen_flaro.mapping_csv import MAPPINGS
 from journalgen_flaro.options import FlaroOptions
 
@@ -23,6 +22,9 @@ def skip(journal: Journal, settings: Settings, options: FlaroOptions | None) -> 
 
 def render(journal: Journal, settings: Settings, options: FlaroOptions | None) -> dict[str, bytes]:
     """The eight `flaro-*.json` files of one linked store-day (UTF-8 JSON, LF)."""
+    # rendering code only when rendering: `journalgen targets` lists the target without it
+    from journalgen_flaro.feeds import feeds
+
     options = options or FlaroOptions()
     store = options.stores[journal.store.code]
     return {name: (feed.model_dump_json(indent=2) + "\n").encode("utf-8")

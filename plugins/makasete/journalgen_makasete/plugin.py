@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from journalgen_aspit.mappings import effective_mapping
-
 from journalgen.hookspecs import hookimpl
 from journalgen.journal import Journal
 from journalgen.links import link_skip
 from journalgen.settings import Settings
 from journalgen.target import Skip, Target
 from journalgen_makasete.errors import LOCALE_DIR
-from journalgen_makasete.feeds import feeds
 from journalgen_makasete.mapping_csv import MAPPINGS
 from journalgen_makasete.options import MakaseteOptions
 
@@ -25,6 +22,10 @@ def skip(journal: Journal, settings: Settings, options: MakaseteOptions | None) 
 
 def render(journal: Journal, settings: Settings, options: MakaseteOptions | None) -> dict[str, bytes]:
     """The eight `makasete-*.json` files of one linked store-day (UTF-8 JSON, LF)."""
+    # rendering code only when rendering: `journalgen targets` lists the target without it
+    from journalgen_aspit.mappings import effective_mapping
+    from journalgen_makasete.feeds import feeds
+
     options = options or MakaseteOptions()
     mapping = effective_mapping(options, settings)
     store = options.stores[journal.store.code]

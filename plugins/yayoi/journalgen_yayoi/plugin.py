@@ -7,10 +7,8 @@ from journalgen.hookspecs import hookimpl
 from journalgen.journal import Journal
 from journalgen.settings import Settings
 from journalgen.target import Target
-from journalgen_yayoi import import_file, smart
 from journalgen_yayoi.errors import LOCALE_DIR
 from journalgen_yayoi.options import YayoiOptions
-from journalgen_yayoi.records import build_records
 
 NAME = "yayoi"
 
@@ -22,6 +20,10 @@ def check(journal: Journal, settings: Settings, options: YayoiOptions | None) ->
 
 def render(journal: Journal, settings: Settings, options: YayoiOptions | None) -> dict[str, bytes]:
     """`yayoi-smart.json` and the 弥生インポート形式 file(s) of one store-day."""
+    # rendering code only when rendering: `journalgen targets` lists the target without it
+    from journalgen_yayoi import import_file, smart
+    from journalgen_yayoi.records import build_records
+
     options = options or YayoiOptions()
     records = build_records(journal, settings, options)
     return {

@@ -1,0 +1,66 @@
+"""Start-up: what each command imports, seen from `sys.modules` at the end of a real process.
+
+Timing belongs in bench/; these tests pin the cause instead: `--help`, `schema` and shell
+completion load none of the heavy libraries, `targets` none of the plugins' rendering code, and a
+build on a ledger already at the migrations' head neither Alembic nor SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = """
+import atexit, json, sys
+atexit.register(lambda: print("\\nMODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr))
+from journalgen.cli import main
+sys.argv[0] = "journalgen"
+main()
+"""
+HEAVY = ("pydantic", "pydantic_core", "jinja2", "sqlalchemy", "alembic", "httpx", "babel", "psycopg")
+RENDERING = ("journalgen.close", "journalgen.build", "journalgen.journalize", "journalgen_freee.bodies",
+             "journalgen_yayoi.records", "journalgen_yayoi.smart", "journalgen_yayoi.import_file",
+             "journalgen_aspit.feeds", "journalgen_makasete.feeds")
+
+
+def loaded(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[str, set[str]]:
+    """Run `journalgen ARGS`; its stdout, and the top packages and journalgen modules it imported."""
+    result = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "LANG": "C.UTF-8", **(env or {})}, cwd=cwd)
+    report = result.stderr.rpartition("\nMODULES ")[2]
+    modules = set(json.loads(report))
+    return result.stdout, {name.partition(".")[0] for name in modules} | {
+        name for name in modules if name.startswith("journalgen")}
+
+
+def test_help_schema_and_completion_import_no_heavy_library():
+    for args, env, expected in (
+        (("--help",), None, "Commands"),
+        (("schema",), None, '"$id"'),
+        ((), {"_JOURNALGEN_COMPLETE": "bash_complete", "COMP_WORDS": "journalgen bu", "COMP_CWORD": "1"}, "build"),
+    ):
+        output, modules = loaded(*args, env=env)
+        assert expected in output, args
+        assert modules.isdisjoint(HEAVY + RENDERING), (args, sorted(modules & {*HEAVY, *RENDERING}))
+
+
+def test_targets_and_build_help_load_the_plugins_without_their_rendering_code_nor_the_ledger():
+    output, modules = loaded("targets")
+    assert {line.split()[0] for line in output.splitlines()} == {"aspit", "flaro", "freee", "journal", "makasete",
+                                                                 "yayoi"}
+    assert modules.isdisjoint(("sqlalchemy", "alembic", "httpx", "psycopg", *RENDERING[3:])), sorted(modules)
+    output, modules = loaded("build", "--help")  # its --target help names the installed targets
+    assert "aspit, flaro, freee, journal, makasete, yayoi" in " ".join(output.split())
+    assert modules.isdisjoint(("sqlalchemy", "alembic", "httpx", "psycopg", *RENDERING[3:])), sorted(modules)
+
+
+def test_a_build_on_a_ledger_at_head_imports_neither_alembic_nor_sqlalchemy(tmp_path):
+    out = tmp_path / "out"
+    _, first = loaded("build", "--date", "2025-01-10", "--out", str(out), cwd=tmp_path)
+    assert {"alembic", "sqlalchemy"} <= first  # a new ledger: migrated by Alembic
+    output, again = loaded("build", "--date", "2025-01-10", "--out", str(out), cwd=tmp_path)
+    assert "2 unchanged" in output
+    assert again.isdisjoint({"alembic", "sqlalchemy", "httpx", "psycopg"}), sorted(again)
