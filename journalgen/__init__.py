@@ -10,7 +10,9 @@ Each name is imported on first use, so a command that needs none of them (`journ
 does not load the models.
 """
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 _MODULES = {
@@ -44,6 +46,19 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_MODULES])
+
+
+class _Package(ModuleType):
+    """This package: `journalgen.build` and `journalgen.journalize` stay the functions when their
+    modules of the same names are imported (which would set the attribute to the module)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _MODULES and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

@@ -64,3 +64,12 @@ def test_a_build_on_a_ledger_at_head_imports_neither_alembic_nor_sqlalchemy(tmp_
     output, again = loaded("build", "--date", "2025-01-10", "--out", str(out), cwd=tmp_path)
     assert "2 unchanged" in output
     assert again.isdisjoint({"alembic", "sqlalchemy", "httpx", "psycopg"}), sorted(again)
+
+
+def test_the_public_names_are_the_functions_even_once_their_modules_of_the_same_name_are_imported():
+    import journalgen.build
+    import journalgen.journalize
+    from journalgen import build, journalize
+
+    assert callable(build) and build.__module__ == "journalgen.build"
+    assert callable(journalize) and journalize.__module__ == "journalgen.journalize"
