@@ -157,7 +157,7 @@ class Ledger:
 
                 self._errors = (psycopg.Error,)
             memory = self.sqlite and self._database in ("", ":memory:")
-            self.lock_file = None if memory or not self.sqlite else Path(f"{self._database}.lock")
+            self.lock_file = None if memory or not self.sqlite else Path(f"{self._database}.lock").absolute()
             if self.lock_file is not None:
                 self.lock_file.parent.mkdir(parents=True, exist_ok=True)
             if memory:
