@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from journalgen.ledger.store import DayState, Held, HeldEntries, Ledger, PostedRow, Record, Recorded, StoreDayKey, output_hash
+from journalgen.ledger.store import DayState, Held, HeldEntries, Ledger, PostedRow, Record, Recorded, StoreDayKey, Unposted, output_hash
 
 LEDGER_FILE = Path(".journalgen") / "ledger.sqlite3"
 
@@ -12,4 +12,4 @@ def default_url(out_dir: Path) -> str:
     return f"sqlite:///{(out_dir / LEDGER_FILE).absolute()}"
 
 
-__all__ = ["LEDGER_FILE", "DayState", "Held", "HeldEntries", "Ledger", "PostedRow", "Record", "Recorded", "StoreDayKey", "default_url", "output_hash"]
+__all__ = ["LEDGER_FILE", "DayState", "Held", "HeldEntries", "Ledger", "PostedRow", "Record", "Recorded", "StoreDayKey", "Unposted", "default_url", "output_hash"]

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Date, DateTime, Engine, LargeBinary, bindparam, create_engine, delete, event, func, insert, select, text, update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -108,6 +110,15 @@ class PostedRow:
     digest: str
     emission: int
     how: str
+
+
+@dataclass(frozen=True)
+class Unposted:
+    """A committed emission no posted request belongs to, and the body kept for it (None: none)."""
+
+    day: StoreDayKey
+    emission: Recorded
+    body: bytes | None
 
 
 @dataclass(frozen=True)
@@ -306,6 +317,29 @@ class Ledger:
             session.execute(delete(EmittedEntry).where(EmittedEntry.emission_id.in_(pending)))
             session.execute(delete(Emission).where(Emission.id.in_(ids), Emission.state == "pending"))
 
+    # --- what a connector has not posted yet, over every store-day (migration 0003) -------------
+    # Self-contained: plain SQL, so that it moves to DB-API as it stands.
+
+    def unposted(self, target: str, company: str) -> list[Unposted]:
+        """Every committed emission to `target` in `company`, any store and day, that no posted
+        request belongs to, in date, store, number order; each with the body kept for it, if any.
+        For a connector that posts one request per emission (FLARO's webhook)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(_UNPOSTED, {"target": target, "company": company})
+            return [Unposted(StoreDayKey(company, row.store, row.business_date),
+                             Recorded(id=row.id, target=target, number=row.number, kind=row.kind, state=row.state,
+                                      folder=row.folder, files=tuple(json.loads(row.files)),
+                                      output_hash=row.output_hash, run_id=row.run_id), row.body)
+                    for row in rows]
+
+    def keep_body(self, target: str, day: StoreDayKey, emission: int, key: str, body: bytes) -> None:
+        """Keep `body`, the request of `emission` that could not be posted, for a later run; a body
+        already kept for the emission stays (the same key always carries the same bytes)."""
+        params = {"target": target, **_day_params(day), "emission": emission}
+        with self.engine.begin() as connection:
+            if connection.execute(_KEPT, params).first() is None:
+                connection.execute(_KEEP, {**params, "key": key, "body": body, "created_at": dt.datetime.now(dt.UTC)})
+
 
 
 _OF_DAY = (StoreDay.company == bindparam("company"), StoreDay.store == bindparam("store"),
@@ -326,6 +360,26 @@ _NEW_STORE_DAY = insert(StoreDay).returning(StoreDay.id)
 _NEW_EMISSION = insert(Emission).returning(Emission.id)
 _NEW_ENTRY = insert(EmittedEntry)
 _STORE_DAYS = select(StoreDay.target, StoreDay.id).where(*_OF_DAY)
+
+_UNPOSTED = text("""
+    SELECT d.store, d.business_date, e.id, e.number, e.kind, e.state, e.folder, e.files, e.output_hash, e.run_id,
+           b.body
+    FROM store_days d
+    JOIN emissions e ON e.store_day_id = d.id
+    LEFT JOIN unposted_bodies b ON b.target = d.target AND b.company = d.company AND b.store = d.store
+         AND b.business_date = d.business_date AND b.emission = e.number
+    WHERE d.target = :target AND d.company = :company AND e.state = 'committed'
+      AND NOT EXISTS (SELECT 1 FROM posted_requests p WHERE p.target = d.target AND p.company = d.company
+                      AND p.store = d.store AND p.business_date = d.business_date AND p.emission = e.number)
+    ORDER BY d.business_date, d.store, e.number
+""").columns(business_date=Date, body=LargeBinary)
+_KEPT = text("SELECT 1 FROM unposted_bodies WHERE target = :target AND company = :company AND store = :store "
+             "AND business_date = :business_date AND emission = :emission").bindparams(
+    bindparam("business_date", type_=Date))
+_KEEP = text("INSERT INTO unposted_bodies (target, company, store, business_date, emission, key, body, created_at) "
+             "VALUES (:target, :company, :store, :business_date, :emission, :key, :body, :created_at)").bindparams(
+    bindparam("business_date", type_=Date), bindparam("body", type_=LargeBinary),
+    bindparam("created_at", type_=DateTime(timezone=True)))
 
 
 def _day_params(day: StoreDayKey) -> dict[str, object]:
