@@ -254,22 +254,36 @@ def test_nothing_is_delivered_for_a_store_day_outside_its_link_window(webhook, t
     assert delivered(ledger_url) == []
 
 
-def test_a_version_whose_files_are_gone_is_reported_not_skipped(webhook, tmp_path):
+def test_a_version_whose_files_are_gone_is_reported_and_the_next_version_goes_in_its_place(webhook, tmp_path):
     """Built but never sent, its files then removed: the ledger has no copy, so the store-day
-    fails, named; the other day still goes."""
+    fails, named, while the other day goes; once the day has a later version, that goes instead."""
     config = settings_file(tmp_path, webhook.url)
-    built = CliRunner().invoke(cli, ["build", "--target", "flaro", "--input", str(CLOSE), "--config", str(config),
-                                     "--out", str(tmp_path / "out")])
-    assert built.exit_code == 0, built.output
+
+    def build(close: Path) -> None:
+        result = CliRunner().invoke(cli, ["build", "--target", "flaro", "--input", str(close), "--config",
+                                          str(config), "--out", str(tmp_path / "out")])
+        assert result.exit_code == 0, result.output
+
+    build(CLOSE)
     (tmp_path / "out" / "2025-01-11" / "0002" / "flaro-media.json").unlink()
-    result = send(tmp_path, config, close_on(tmp_path, "2025-01-12"))
+    today = close_on(tmp_path, "2025-01-12")
+    result = send(tmp_path, config, today)
     assert result.exit_code == 1, result.output
     assert f"✗ 2025-01-11 0002: [FLARO_VERSION_LOST] {KEY_1} cannot be delivered" in result.stderr
     assert "Store-days: 1 sent, 1 failed." in result.stdout
     assert [key for key, _ in webhook.received] == ["2025-01-12_0002_v1"] and delivered(default_url(tmp_path / "out")) == []
-    ja = CliRunner().invoke(cli, ["send", "--target", "flaro", "--input", str(close_on(tmp_path, "2025-01-12")),
-                                  "--config", str(config), "--out", str(tmp_path / "out"), "--lang", "ja"])
-    assert ja.exit_code == 1 and "[FLARO_VERSION_LOST] 2025-01-11_0002_v1 は送信できません" in ja.stderr, ja.output
+    ja = CliRunner().invoke(cli, ["send", "--target", "flaro", "--input", str(today), "--config", str(config),
+                                  "--out", str(tmp_path / "out"), "--lang", "ja"])
+    assert ja.exit_code == 1 and f"[FLARO_VERSION_LOST] {KEY_1} は送信できません" in ja.stderr, ja.output
+    build(corrected_close(tmp_path))  # v2, the whole corrected day; v1's files are gone for good
+    replaced = send(tmp_path, config, today)
+    assert replaced.exit_code == 1 and f"[FLARO_VERSION_LOST] {KEY_1}" in replaced.stderr, replaced.output
+    assert f"✓ 2025-01-11 0002: delivered {KEY_2}, left pending by an earlier run" in replaced.stdout
+    assert [key for key, _ in webhook.received] == ["2025-01-12_0002_v1", KEY_2]
+    assert delivered(default_url(tmp_path / "out")) == [(KEY_2, "webhook", 1)]
+    settled = send(tmp_path, config, today)  # v1 is older than what FLARO holds: never sent
+    assert settled.exit_code == 0 and "FLARO_VERSION_LOST" not in settled.output, settled.output
+    assert len(webhook.received) == 2
 
 
 @pytest.mark.parametrize("lang, words", [("en", "needs it"), ("ja", "に必要です")])

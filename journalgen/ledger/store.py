@@ -321,9 +321,9 @@ class Ledger:
     # Self-contained: plain SQL, so that it moves to DB-API as it stands.
 
     def unposted(self, target: str, company: str) -> list[Unposted]:
-        """Every committed emission to `target` in `company`, any store and day, that no posted
-        request belongs to, in date, store, number order; each with the body kept for it, if any.
-        For a connector that posts one request per emission (FLARO's webhook)."""
+        """Every committed emission to `target` in `company` with files (any store and day) that no
+        posted request belongs to, in date, store, number order; each with the body kept for it, if
+        any. For a connector that posts one request per emission (FLARO's webhook)."""
         with self.engine.connect() as connection:
             rows = connection.execute(_UNPOSTED, {"target": target, "company": company})
             return [Unposted(StoreDayKey(company, row.store, row.business_date),
@@ -368,7 +368,7 @@ _UNPOSTED = text("""
     JOIN emissions e ON e.store_day_id = d.id
     LEFT JOIN unposted_bodies b ON b.target = d.target AND b.company = d.company AND b.store = d.store
          AND b.business_date = d.business_date AND b.emission = e.number
-    WHERE d.target = :target AND d.company = :company AND e.state = 'committed'
+    WHERE d.target = :target AND d.company = :company AND e.state = 'committed' AND e.files <> '[]'
       AND NOT EXISTS (SELECT 1 FROM posted_requests p WHERE p.target = d.target AND p.company = d.company
                       AND p.store = d.store AND p.business_date = d.business_date AND p.emission = e.number)
     ORDER BY d.business_date, d.store, e.number

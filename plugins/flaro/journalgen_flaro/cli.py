@@ -61,7 +61,7 @@ def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, 
     waiting: dict[StoreDayKey, list[tuple[Recorded, bytes | None]]] = {}
     for item in ledger.unposted(NAME, settings.company.name):
         day = item.day
-        if item.emission.files and link_skip(NAME, day.store, day.business_date, options.stores.get(day.store)) is None:
+        if link_skip(NAME, day.store, day.business_date, options.stores.get(day.store)) is None:
             waiting.setdefault(day, []).append((item.emission, item.body))
     ran = {store_day(result.journal, settings): result for result in days}
     planned = {day: result.plan for day, result in ran.items() if dry_run and result.plan is not None}
