@@ -1,8 +1,11 @@
 """`journalgen send` and `journalgen auth`: deliver built store-days to a target's service.
 
 A target that can deliver registers a sender under the `journalgen.senders` entry-point group
-(`send_days(days, settings, out_dir, *, ledger, dry_run, lang, echo) -> number failed`) and, when it
-needs a login, a click command under `journalgen.auth`. The core knows no service by name.
+(`send_days(days, settings, out_dir, *, ledger, dry_run, lang, echo)`, returning the number of
+`days` that failed, or the store-days `(sent, failed)` when it also delivers days beyond `days`, as
+FLARO delivers what earlier runs left pending) and, when it needs a login, a click command under
+`journalgen.auth`. A sender may carry `check_settings(settings)`, called before anything is built,
+raising a SettingsError for settings only sending needs. The core knows no service by name.
 
 Exit codes as for build: 0 all sent, 1 some store-days failed, 2 usage or settings errors.
 """
@@ -61,11 +64,13 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
     if target not in senders:
         _usage(translate("No sender for target {target}; targets that can send: {senders}", lang).format(
             target=target, senders=", ".join(sorted(senders)) or "-"))
+    sender = senders[target].load()
     try:
         settings = load_settings(config)
         if fiscal_period:
             settings = settings.model_copy(update={"fiscal_period_override": FiscalPeriod.parse(fiscal_period)})
         check_targets(settings, [target])
+        getattr(sender, "check_settings", lambda settings: None)(settings)
     except JournalgenError as error:
         _usage(f"[{error.code}] {error.message(lang)}")
     except ValueError as exc:
@@ -99,10 +104,11 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
             where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
             click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
         built = [result for result in results if not result.error]
-        send_failed = senders[target].load()(built, settings, out_dir, ledger=ledger, dry_run=dry_run, lang=lang,
-                                             echo=lambda text, err: click.echo(text, err=err)) if built else 0
+        outcome = sender(built, settings, out_dir, ledger=ledger, dry_run=dry_run, lang=lang,
+                         echo=lambda text, err: click.echo(text, err=err))
+    sent, send_failed = outcome if isinstance(outcome, tuple) else (len(built) - outcome, outcome)
     summary = "Store-days: {sent} listed, {failed} failed." if dry_run else "Store-days: {sent} sent, {failed} failed."
-    click.echo(translate(summary, lang).format(sent=len(built) - send_failed, failed=len(failed) + send_failed))
+    click.echo(translate(summary, lang).format(sent=sent, failed=len(failed) + send_failed))
     raise SystemExit(1 if failed or send_failed else 0)
 
 

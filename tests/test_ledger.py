@@ -93,6 +93,43 @@ def test_a_ledger_written_by_migration_0001_opens_keeps_its_emissions_and_gains_
         ledger.close()
 
 
+def test_a_ledger_written_by_migration_0002_opens_and_gains_the_unposted_bodies(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:  # a FLARO version emitted, not delivered, before 0003
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+        connection.execute(text("INSERT INTO store_days (id, target, company, store, business_date) "
+                                "VALUES (1, 'flaro', '', '0002', '2025-01-11')"))
+        connection.execute(text(
+            "INSERT INTO emissions (store_day_id, number, kind, state, folder, files, output_hash, run_id, "
+            "created_at) VALUES (1, 0, 'first', 'committed', '', '[\"flaro-hourly.json\"]', 'abc', 'r1', "
+            "'2025-01-11 21:00:00')"))
+        assert "unposted_bodies" not in inspect(connection).get_table_names()
+    engine.dispose()
+
+    ledger = Ledger(url)
+    try:
+        day = StoreDayKey("", "0002", dt.date(2025, 1, 11))
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head() == "0003"
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        engine.dispose()
+        [pending] = ledger.unposted("flaro", "")
+        assert (pending.day, pending.emission.number, pending.emission.files, pending.body) == (
+            day, 0, ("flaro-hourly.json",), None)
+        ledger.keep_body("flaro", day, 0, "2025-01-11_0002_v1", b"{}\n")
+        ledger.keep_body("flaro", day, 0, "2025-01-11_0002_v1", b"other")  # a kept body is never replaced
+        assert [item.body for item in ledger.unposted("flaro", "")] == [b"{}\n"]
+        ledger.record_posted("flaro", "", "0002", day.business_date,
+                             PostedRow("2025-01-11_0002_v1", "webhook", 0, "d" * 64, 0, "created"))
+        assert ledger.unposted("flaro", "") == []
+    finally:
+        ledger.close()
+
+
 def test_a_ledger_that_cannot_be_opened_is_an_error_not_a_traceback(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(LedgerUnavailableError) as caught:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from journalgen.ledger.store import (
-    DayState, Held, HeldEntries, Ledger, LedgerError, PostedRow, Record, Recorded, StoreDayKey, output_hash,
+    DayState, Held, HeldEntries, Ledger, LedgerError, PostedRow, Record, Recorded, StoreDayKey, Unposted, output_hash,
 )
 
 LEDGER_FILE = Path(".journalgen") / "ledger.sqlite3"
@@ -14,4 +14,5 @@ def default_url(out_dir: Path) -> str:
     return f"sqlite:///{(out_dir / LEDGER_FILE).absolute()}"
 
 
-__all__ = ["LEDGER_FILE", "DayState", "Held", "HeldEntries", "Ledger", "LedgerError", "PostedRow", "Record", "Recorded", "StoreDayKey", "default_url", "output_hash"]
+__all__ = ["LEDGER_FILE", "DayState", "Held", "HeldEntries", "Ledger", "LedgerError", "PostedRow", "Record", "Recorded",
+           "StoreDayKey", "Unposted", "default_url", "output_hash"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -97,4 +97,23 @@ class PostedRequest(Base):
     emission: Mapped[int] = mapped_column(Integer)
     how: Mapped[str] = mapped_column(String(16))
     """`created` (this run's POST) or `found` (settled: it was already in the service)."""
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UnpostedBody(Base):
+    """The exact body of a request a connector tried to post and could not (FLARO's webhook
+    down): kept so that a later run posts the same bytes under the same key, even when the day's
+    files have changed since. One per emission (`emission` as in PostedRequest); never replaced."""
+
+    __tablename__ = "unposted_bodies"
+    __table_args__ = (UniqueConstraint("target", "company", "store", "business_date", "emission"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str] = mapped_column(String(64))
+    company: Mapped[str] = mapped_column(String(200))
+    store: Mapped[str] = mapped_column(String(64))
+    business_date: Mapped[dt.date] = mapped_column(Date)
+    emission: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -118,6 +118,15 @@ class PostedRow:
 
 
 @dataclass(frozen=True)
+class Unposted:
+    """A committed emission no posted request belongs to, and the body kept for it (None: none)."""
+
+    day: StoreDayKey
+    emission: Recorded
+    body: bytes | None
+
+
+@dataclass(frozen=True)
 class Recorded:
     """An emission as the ledger holds it."""
 
@@ -364,6 +373,28 @@ class Ledger:
             for sql in _DISCARD:
                 cursor.execute(self._sql(sql.format(ids=_placeholders(ids))), _ids(ids))
 
+    # --- what a connector has not posted yet, over every store-day (migration 0003) -------------
+
+    def unposted(self, target: str, company: str) -> list[Unposted]:
+        """Every committed emission to `target` in `company` with files (any store and day) that no
+        posted request belongs to, in date, store, number order; each with the body kept for it, if
+        any. For a connector that posts one request per emission (FLARO's webhook)."""
+        rows = self._rows(_UNPOSTED, {"target": target, "company": company})
+        return [Unposted(StoreDayKey(company, store, _date(business_date)),
+                         Recorded(id=id, target=target, number=number, kind=kind, state=state, folder=folder,
+                                  files=tuple(json.loads(files)), output_hash=output_hash, run_id=run_id),
+                         None if body is None else bytes(body))
+                for store, business_date, id, number, kind, state, folder, files, output_hash, run_id, body in rows]
+
+    def keep_body(self, target: str, day: StoreDayKey, emission: int, key: str, body: bytes) -> None:
+        """Keep `body`, the request of `emission` that could not be posted, for a later run; a body
+        already kept for the emission stays (the same key always carries the same bytes)."""
+        params = {"target": target, **_day_params(day), "emission": emission}
+        with self._transaction() as cursor:
+            if cursor.execute(self._sql(_KEPT), self._params(params)).fetchone() is None:
+                cursor.execute(self._sql(_KEEP), self._params(
+                    {**params, "key": key, "body": body, "created_at": dt.datetime.now(dt.UTC)}))
+
 
 _OF_DAY = "store_days.company = :company AND store_days.store = :store AND store_days.business_date = :business_date"
 _STATE = (
@@ -403,9 +434,31 @@ _NEW_POSTED = (
     ":emission, :how, :created_at)"
 )
 
+_UNPOSTED = """
+    SELECT d.store, d.business_date, e.id, e.number, e.kind, e.state, e.folder, e.files, e.output_hash, e.run_id,
+           b.body
+    FROM store_days d
+    JOIN emissions e ON e.store_day_id = d.id
+    LEFT JOIN unposted_bodies b ON b.target = d.target AND b.company = d.company AND b.store = d.store
+         AND b.business_date = d.business_date AND b.emission = e.number
+    WHERE d.target = :target AND d.company = :company AND e.state = 'committed' AND e.files <> '[]'
+      AND NOT EXISTS (SELECT 1 FROM posted_requests p WHERE p.target = d.target AND p.company = d.company
+                      AND p.store = d.store AND p.business_date = d.business_date AND p.emission = e.number)
+    ORDER BY d.business_date, d.store, e.number
+"""
+_KEPT = ("SELECT 1 FROM unposted_bodies WHERE target = :target AND company = :company AND store = :store "
+         "AND business_date = :business_date AND emission = :emission")
+_KEEP = ("INSERT INTO unposted_bodies (target, company, store, business_date, emission, key, body, created_at) "
+         "VALUES (:target, :company, :store, :business_date, :emission, :key, :body, :created_at)")
+
 
 def _day_params(day: StoreDayKey) -> dict[str, object]:
     return {"company": day.company, "store": day.store, "business_date": day.business_date}
+
+
+def _date(value: dt.date | str) -> dt.date:
+    """A date column's value: a date from PostgreSQL, its ISO text from SQLite."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _ids(ids: Sequence[int]) -> dict[str, int]:

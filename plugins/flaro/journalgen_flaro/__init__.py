@@ -10,6 +10,7 @@ Schema in `schemas/flaro-*.schema.json`.
 - `webhook`: the JSON body of one version, and its POST with retries and back-off.
 - `errors`: its refusals, Japanese in `locale/`.
 - `cli`: the sender of `journalgen send --target flaro` (entry point `journalgen.senders`): each
-  version the sent-ledger emitted and FLARO does not hold, recorded in the ledger once delivered.
+  version the sent-ledger emitted and FLARO does not hold, of any linked store-day (what earlier
+  runs left pending too), recorded in the ledger once delivered.
 - `plugin`: the `Target` registered through the `journalgen` entry-point group.
 """

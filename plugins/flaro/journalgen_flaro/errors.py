@@ -35,8 +35,12 @@ class ExportOnlyError(FlaroError):
     )
 
 
-class WebhookNotSetError(FlaroError):
-    """`journalgen send --target flaro` has nowhere to send: no `[targets.flaro] webhook_url`."""
+class VersionLostError(FlaroError):
+    """A version to deliver whose body is neither kept in the sent-ledger nor in its files any more."""
 
-    code = "FLARO_WEBHOOK_NOT_SET"
-    template = "{file}: [targets.flaro] has no webhook_url (Webhook連携先URL); set it to send"
+    code = "FLARO_VERSION_LOST"
+    template = (
+        "{key} cannot be delivered: its files in {folder} are gone or changed since it was emitted and the "
+        "sent-ledger keeps no copy of it; a later version of the day is delivered in its place (to make one, "
+        "rebuild the day with journalgen build --target flaro --full)"
+    )

@@ -4,11 +4,13 @@ Each store-day's eight files go in one JSON body, POSTed with an `Idempotency-Ke
 the store-day and its version (`2025-01-11_0002_v1`). The versions are the sent-ledger's
 emissions to `flaro` (the first is v1, re-send N is v(N+1), each the whole corrected day); which
 were delivered is recorded in the ledger's posted requests (see `cli.send_days`), so what an
-earlier run could not deliver is delivered by the next (seed 002: 「オンライン復旧時に自動連携」).
+earlier run could not deliver is delivered by the next, whatever day it sends (seed 002:
+「オンライン復旧時に自動連携」).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import time
@@ -16,7 +18,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
-from journalgen.journal import Journal
 
 ATTEMPTS = 3
 """Tries per delivery and run: the first, then two retries."""
@@ -29,10 +30,10 @@ RETRIED_STATUSES = frozenset({408, 425, 429})
 """4xx answers worth trying again; any other 4xx is refused for good in this run (5xx are retried)."""
 
 
-def body(key: str, version: int, journal: Journal, files: dict[str, bytes]) -> bytes:
+def body(key: str, version: int, business_date: dt.date, store: str, files: dict[str, bytes]) -> bytes:
     """The JSON POSTed for one version: its key and version, the store-day, and the eight files."""
-    document = {"idempotency_key": key, "version": version, "business_date": journal.business_date.isoformat(),
-                "pos_store_code": journal.store.code,
+    document = {"idempotency_key": key, "version": version, "business_date": business_date.isoformat(),
+                "pos_store_code": store,
                 "files": {name: json.loads(data) for name, data in sorted(files.items())}}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
