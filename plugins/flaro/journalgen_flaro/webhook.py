@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Callable
 
 from journalgen.journal import Journal
+from journalgen.jsonfile import json_file
 
 ATTEMPTS = 3
 """Tries per delivery and run: the first, then two retries."""
@@ -34,7 +35,7 @@ def body(key: str, version: int, journal: Journal, files: dict[str, bytes]) -> b
     document = {"idempotency_key": key, "version": version, "business_date": journal.business_date.isoformat(),
                 "pos_store_code": journal.store.code,
                 "files": {name: json.loads(data) for name, data in sorted(files.items())}}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(document)
 
 
 def post(url: str, key: str, data: bytes, sleep: Callable[[float], None] | None = None) -> str | None:
