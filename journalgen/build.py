@@ -94,15 +94,35 @@ def owned_by(target: str, file_name: str) -> bool:
     return file_name.startswith((f"{target}.", f"{target}-"))
 
 
-def render(journal: Journal, settings: Settings, targets: Iterable[str],
+@dataclass(frozen=True)
+class PreparedTargets:
+    """The targets of a run, each with its `[targets.NAME]` options validated once
+    (`prepare_targets`), for `render` to use on every store-day of the run."""
+
+    settings: Settings
+    targets: tuple[tuple[Target, Any], ...]
+
+
+def prepare_targets(settings: Settings, names: Iterable[str]) -> PreparedTargets:
+    """Look up `names` and validate their options once: UnknownTargetError for a name no plugin
+    registers, SettingsError for options the target refuses (as `target_options`)."""
+    installed = installed_targets()
+    return PreparedTargets(settings, tuple((target, target_options(target, settings))
+                                           for target in map(installed.get, names)))
+
+
+def render(journal: Journal, settings: Settings, targets: Iterable[str] | PreparedTargets,
            skipped: dict[str, Skip] | None = None) -> dict[str, bytes]:
     """Check the journal with each target and render it; {file name: bytes} over all targets.
+    `targets`: names, or `prepare_targets(settings, names)` made once for a batch of store-days.
     A target whose `skip` gives a reason renders nothing; the reason goes into `skipped`."""
+    prepared = targets if isinstance(targets, PreparedTargets) else prepare_targets(settings, targets)
+    if prepared.settings is not settings:
+        raise ValueError("the targets were prepared with other settings than the render's")
     outputs: dict[str, bytes] = {}
     owners: dict[str, str] = {}
-    for name in targets:
-        target = installed_targets().get(name)
-        options = target_options(target, settings)
+    for target, options in prepared.targets:
+        name = target.name
         skip = target.skip(journal, settings, options) if target.skip is not None else None
         if skip is not None:
             if skipped is not None:

@@ -3,11 +3,10 @@ consumption tax of net sales as the journal booked it, and its files' JSON Schem
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel, ConfigDict
 
 from journalgen.journal import EntryKind, Journal
+from journalgen.jsonfile import json_file
 from journalgen.settings import Settings
 
 
@@ -33,4 +32,4 @@ def schema_text(model: type[BaseModel], schema_id: str) -> str:
     """The JSON Schema (draft 2020-12) of a feed file's model, as `schemas/` holds it."""
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id,
               **model.model_json_schema()}
-    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    return json_file(schema).decode("utf-8")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from itertools import zip_longest
+from operator import attrgetter
 from typing import Any, Literal
 
 from journalgen.close import DailyClose, PaymentItem, PaymentKind, Store, TaxCategory
@@ -60,6 +62,11 @@ class Line:
     sub_account: str | None = None
     """補助科目: the store's own cash drawer on lines of the cash account (`cash_drawer`)."""
     key: str = ""
+    """The last field, so that `keyed` can pass the others in order."""
+
+    def keyed(self, key: str) -> Line:
+        """This line with `key`: `dataclasses.replace(line, key=key)` at half its cost."""
+        return Line(*_LINE_VALUES(self), key)
 
     def content(self) -> dict[str, object]:
         """The line as plain data (without its key), in a fixed order; `sales_return`, `partner`,
@@ -92,6 +99,9 @@ class Line:
             "payment": PaymentKind(data["payment"]) if data["payment"] else None,
             "payment_item": PaymentItem.model_validate(payment_item) if payment_item else None,
         })
+
+
+_LINE_VALUES = attrgetter(*(field.name for field in fields(Line) if field.name != "key"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +205,16 @@ class Journal:
         return sold - voided
 
 
-def stable_key(*parts: object) -> str:
-    """A short hash of `parts` (JSON-serialisable): equal content ⇒ equal key, run after run."""
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+def key_maker(*first: object) -> Callable[[object], str]:
+    """Stable keys of parts `(*first, last)` (JSON-serialisable), `first` encoded once: a short
+    hash of their canonical JSON, so equal content ⇒ equal key, run after run."""
+    head = _canonical(first)[:-1] + ","  # the JSON array without its closing bracket
+    return lambda last: _digest(head + _canonical(last) + "]")
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+
+
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

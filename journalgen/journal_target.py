@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from journalgen.hookspecs import hookimpl
 from journalgen.i18n import translate
 from journalgen.journal import Journal, Line
+from journalgen.jsonfile import json_file
 from journalgen.settings import Settings
 from journalgen.target import Target
 
@@ -38,7 +38,7 @@ def journal_document(journal: Journal) -> dict[str, Any]:
 
 def render_json(journal: Journal) -> bytes:
     """`journal.json`: pretty, Japanese unescaped, newline-terminated."""
-    return (json.dumps(journal_document(journal), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(journal_document(journal))
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

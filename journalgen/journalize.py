@@ -28,7 +28,7 @@ from journalgen.close import (
     rows_by_source,
 )
 from journalgen.errors import Problem, SettingsError
-from journalgen.journal import Entry, EntryKind, Journal, Line, Side, stable_key
+from journalgen.journal import Entry, EntryKind, Journal, Line, Side, key_maker
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
@@ -67,9 +67,10 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
         booked = sorted(rows[source].model_dump_json() for source in entry.sources)
         identity = (close.business_date.isoformat(), close.store.code, entry.kind.value, booked)
         occurrences[entry.kind, *booked] += 1
-        identity += (occurrences[entry.kind, *booked],)
-        lines = tuple(replace(line, key=stable_key(*identity, line.content())) for line in entry.lines)
-        keyed.append(replace(entry, lines=lines, key=stable_key(*identity, [line.key for line in lines])))
+        key_of = key_maker(*identity, occurrences[entry.kind, *booked])
+        lines = tuple(line.keyed(key_of(line.content())) for line in entry.lines)
+        keyed.append(Entry(kind=entry.kind, lines=lines, sources=entry.sources, key=key_of([line.key for line in lines]),
+                           receipt_no=entry.receipt_no, original_date=entry.original_date))
     return tuple(keyed)
 
 

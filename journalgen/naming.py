@@ -82,6 +82,9 @@ def _checked_filter(function):
 _ENVIRONMENT = _Sandbox(undefined=StrictUndefined, autoescape=False)
 _ENVIRONMENT.filters = {name: _checked_filter(function) for name, function in _ENVIRONMENT.filters.items()}
 _ENVIRONMENT.globals.pop("lipsum", None)
+_ENVIRONMENT.filters.pop("random")  # a name is a function of its context: the same day names alike
+RENDERED_NAMES = 4096
+"""How many (template, context) pairs `render_name` remembers: a run has a few hundred."""
 
 
 @functools.cache
@@ -101,9 +104,15 @@ def compile_template(source: str) -> Template:
 def render_name(source: str, **context: Any) -> str:
     """Render a naming template with `context`; surrounding whitespace is stripped. Raises
     ValueError for any failure: a jinja2 error, a refusal of the sandbox, an exception of the
-    template's own arithmetic (division by zero, a type error), a name past MAX_NAME."""
+    template's own arithmetic (division by zero, a type error), a name past MAX_NAME. A name is
+    rendered once per distinct template and context (values of immutable types: str, int, Store)."""
+    return _rendered(source, tuple((key, type(value), value) for key, value in sorted(context.items())))
+
+
+@functools.lru_cache(maxsize=RENDERED_NAMES)
+def _rendered(source: str, context: tuple[tuple[str, type, Any], ...]) -> str:
     try:
-        name = compile_template(source).render(**context).strip()
+        name = compile_template(source).render({key: value for key, _, value in context}).strip()
     except ValueError:
         raise
     except Exception as exc:  # anything a template can raise is the template's failure, never a crash

@@ -67,6 +67,7 @@ def test_a_run_can_name_its_fiscal_period():
     ("[company\n", "", ""),
     ("[naming]\nitem = '{{ nope }}'\n", "naming.item", ""),
     ("[naming]\nitem = '{{ receipt_no }}'\n", "naming.item", ""),  # only void descriptions get it
+    ("[naming]\nitem = '{{ [payment, tax]|random }}'\n", "naming.item", ""),  # same day, same names
     ('payments = "x"\n', "payments", '"x"'),
     ("tax_labels = 1\n", "tax_labels", "1"),
     ('[accounts]\ncash = ""\n', "accounts.cash", '""'),

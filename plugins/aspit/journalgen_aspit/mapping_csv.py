@@ -3,7 +3,6 @@ imported into the mapping file the settings name, plus the 客層 自動振り�
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -11,6 +10,7 @@ from pydantic import ValidationError
 from journalgen.build import write_atomically
 from journalgen.close import DailyClose, DiscountKind
 from journalgen.errors import Problem
+from journalgen.jsonfile import json_file
 from journalgen.mapping import CsvRow, MappingCsvError, MappingKind, id_problem
 from journalgen.settings import Settings
 from journalgen_aspit.errors import LOCALE_DIR, MappingFileNotSetError
@@ -168,8 +168,7 @@ def write_mapping(table: dict, settings: Settings, options: AspitOptions) -> Pat
         raise MappingFileNotSetError(file=settings.file_name)
     data = read_mapping_file(path) | table
     ordered = {kind: data[kind] for kind in ("payment", "discount", "segment") if kind in data}
-    text = json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"
-    write_atomically(path.parent, {path.name: text.encode("utf-8")})
+    write_atomically(path.parent, {path.name: json_file(ordered)})
     return path
 
 

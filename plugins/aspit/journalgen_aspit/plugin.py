@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from journalgen.hookspecs import hookimpl
 from journalgen.journal import Journal
+from journalgen.jsonfile import model_file
 from journalgen.links import link_skip
 from journalgen.settings import Settings
 from journalgen.target import Skip, Target
@@ -29,7 +30,7 @@ def render(journal: Journal, settings: Settings, options: AspitOptions | None) -
     options = options or AspitOptions()
     mapping = effective_mapping(options, settings)
     store = options.stores[journal.store.code]
-    return {name: (feed.model_dump_json(indent=2) + "\n").encode("utf-8")
+    return {name: model_file(feed)
             for name, feed in feeds(journal, settings, store, mapping, options).items()}
 
 

@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 
+from journalgen.jsonfile import json_file
 
 ATTEMPTS = 3
 """Tries per delivery and run: the first, then two retries."""
@@ -35,7 +36,7 @@ def body(key: str, version: int, business_date: dt.date, store: str, files: dict
     document = {"idempotency_key": key, "version": version, "business_date": business_date.isoformat(),
                 "pos_store_code": store,
                 "files": {name: json.loads(data) for name, data in sorted(files.items())}}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(document)
 
 
 def post(url: str, key: str, data: bytes, sleep: Callable[[float], None] | None = None) -> str | None:

@@ -10,11 +10,11 @@ left out for tax codes that take no tax (非課売上, 対象外 …).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
 from journalgen.journal import Journal
+from journalgen.jsonfile import json_file
 from journalgen.settings import Settings
 from journalgen_freee.company import company_of
 from journalgen_freee.errors import Need
@@ -175,4 +175,4 @@ def render_file(journal: Journal, requests: FreeeRequests) -> bytes:
         "transfers": requests.transfers,
         "manual_journals": requests.manual_journals,
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(document)

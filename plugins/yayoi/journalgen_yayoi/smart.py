@@ -6,10 +6,10 @@ This is what a connector with 弥生 partner access hands over, one record per �
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from journalgen.journal import Journal
+from journalgen.jsonfile import json_file
 from journalgen_yayoi.records import YayoiRecord
 
 FILE_NAME = "yayoi-smart.json"
@@ -45,4 +45,4 @@ def render_smart(journal: Journal, records: list[YayoiRecord]) -> bytes:
         "store": {"code": journal.store.code, "name": journal.store.name},
         "records": [record_document(record) for record in records],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_file(document)

@@ -6,6 +6,7 @@ errors unless `[targets.yayoi]` asks for the documented replacement or truncatio
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ LOOK_ALIKES = {
 }
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CACHED_TEXTS = 4096
+"""How many distinct texts the pure functions below remember: a run has a few hundred."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,25 @@ def as_cp932_reads(text: str) -> str:
     return text.encode(ENCODING).decode(ENCODING)
 
 
+@functools.lru_cache(maxsize=CACHED_TEXTS)
 def width(text: str) -> int:
     """Half-width columns of cp932-encodable `text`: 1 per single-byte, 2 per double-byte."""
     return len(text.encode(ENCODING))
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _one_line(text: str) -> str:
+    """`text` composed, each control character a space."""
+    return _CONTROL.sub(" ", composed(text))
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _cp932_read(text: str) -> str | None:
+    """`text` as it reads back from cp932 when cp932 encodes all of it, else None."""
+    try:
+        return as_cp932_reads(text)
+    except UnicodeEncodeError:
+        return None
 
 
 class TextRules:
@@ -90,8 +109,9 @@ class TextRules:
         """`text` composed, made one line, cp932-encodable and within `limit`; raises
         UnencodableTextError or TextTooLongError/TextTooWideError when settings do not ask to
         replace or truncate."""
-        text = _CONTROL.sub(" ", composed(text))
-        text = "".join(self._encodable(char, text, field) for char in text)
+        text = _one_line(text)
+        read = _cp932_read(text)  # the whole text at once; character by character only when it fails
+        text = read if read is not None else "".join(self._encodable(char, text, field) for char in text)
         if limit is None or limit.fits(text):
             return text
         if self.options.overlong == "truncate":
