@@ -105,7 +105,7 @@ def test_an_unexpected_error_is_a_message_and_exit_1_not_a_traceback(tmp_path, m
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("journalgen.cli.build_closes", broken)
+    monkeypatch.setattr("journalgen.cli.build_batch", broken)
     result = run("build", "--input", write(tmp_path, "a.json", close()), "--out", tmp_path / "out")
 
     assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
