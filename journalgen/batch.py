@@ -70,7 +70,11 @@ def build_batch(items: Iterable[RawClose | LoadedClose], job: Job, jobs: int = 1
     """Build each store-day of `items` (from `Batch.raw()`) and yield its outcome, in input
     order: in this process with `jobs` 1, else over `jobs` worker processes, same bytes."""
     if jobs <= 1:
-        yield from _Builder(job).build(items)
+        builder = _Builder(job)
+        try:
+            yield from builder.build(items)
+        finally:
+            builder.close()
     else:
         yield from _parallel(items, job, jobs)
 
@@ -92,6 +96,7 @@ class _Builder:
             yield DayOutcome.of_build(result, job.settings, job.lang)
 
     def close(self) -> None:
+        """Close the connection to the ledger."""
         self.ledger.close()
 
 

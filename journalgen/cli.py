@@ -15,13 +15,13 @@ from pathlib import Path
 import click
 from pydantic import TypeAdapter, ValidationError
 
+from journalgen.batch import CHUNK, Job, WorkerLost, build_batch, default_jobs
 from journalgen.build import check_output_folder, check_targets, locked_output, render
 from journalgen.cli_i18n import Group, context_lang
 from journalgen.close import IsoDate
 from journalgen.console import Console, can_encode, echo, is_terminal, tolerate_unencodable
 from journalgen.errors import FileAccessError, JournalgenError, SettingsError, os_problem, shorter
 from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.batch import CHUNK, Job, WorkerLost, build_batch, default_jobs
 from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, Batch, LoadedClose, read_closes, skipped_inputs
 from journalgen.journal import Journal
 from journalgen.journalize import journalize
@@ -33,7 +33,6 @@ from journalgen.safe_text import escaped
 from journalgen.schema import input_schema_text
 from journalgen.settings import FiscalPeriod, Settings, load_settings
 from journalgen.summary import DayOutcome, RunSummary, format_ranges
-from journalgen.warnings import refuse_warnings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -239,15 +238,14 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
         console.line(translate("No daily close in {path} for {days}{store}.", lang).format(
             path=input_path, days=days, store=store), err=True, always=True)
         if as_json:
-            summary = RunSummary("build")
-            summary.cover({}, first, last)
-            _print_json(summary)
+            with RunSummary("build") as summary:
+                summary.cover({}, first, last)
+                _print_json(summary)
         raise SystemExit(EXIT_FAILED)
-    summary = RunSummary("build")
     jobs = max(1, min(jobs or default_jobs(), -(-batch.total // CHUNK)))  # no pool for fewer days than a chunk
     # the output folder's lock first, so a run that finds it busy touches nothing, not even the ledger;
     # a dry run writes nothing and takes none
-    with contextlib.nullcontext() if dry_run else locked_output(out_dir), summary_closed(summary):
+    with contextlib.nullcontext() if dry_run else locked_output(out_dir), RunSummary("build") as summary:
         url = _ledger_url(settings, out_dir, dry_run)
         _open_ledger(url, lang).close()  # refuse an unusable ledger before anything is built
         job = Job(settings, targets, out_dir, url, lang, strict=strict, full=full, dry_run=dry_run)
@@ -276,15 +274,6 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
         elif is_terminal(console.out) and summary.first_built is not None:
             _next_step(console, summary.first_built, targets)
     raise SystemExit(EXIT_FAILED if summary.totals()["failed"] else EXIT_OK)
-
-
-@contextlib.contextmanager
-def summary_closed(summary: RunSummary):
-    """Hold `summary` for the block, its records removed after."""
-    try:
-        yield summary
-    finally:
-        summary.close()
 
 
 def _next_step(console: Console, built: DayOutcome, targets: list[str]) -> None:
@@ -495,9 +484,9 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
     _report_skipped(path, lang)
     batch = Batch(path)
     neutral_only = config is None and targets == ["journal"]
-    summary = RunSummary("validate", checked={
-        "settings": settings.file_name if config else None, "targets": targets, "neutral_journal_only": neutral_only})
-    with summary_closed(summary):
+    checked = {"settings": settings.file_name if config else None, "targets": targets,
+               "neutral_journal_only": neutral_only}
+    with RunSummary("validate", checked) as summary:
         console.start_progress(batch.total)
         try:
             for item in batch.closes():

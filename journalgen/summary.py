@@ -160,8 +160,8 @@ def _ranges_to_dicts(ranges: list[DateRange]) -> list[dict[str, str]]:
 
 class RunSummary:
     """A run's totals, added to one store-day at a time; the store-days' records wait in a
-    temporary file for `--json` (so memory does not grow with the run), with the days and stores
-    that had no close set at the end."""
+    temporary file for `--json` (so memory does not grow with the run; `with` removes it), with
+    the days and stores that had no close set at the end."""
 
     def __init__(self, command: Literal["build", "validate"], checked: dict[str, Any] | None = None):
         self.command, self.checked = command, checked or {}
@@ -220,8 +220,11 @@ class RunSummary:
             stream.write(("," if number else "") + "\n    " + text)
         stream.write(("\n  ]" if self.counts["store_days"] else "]") + tail + "\n")
 
-    def close(self) -> None:
-        """Remove the records."""
+    def __enter__(self) -> RunSummary:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        """Remove the records; the totals stay."""
         self._records.close()
 
 
