@@ -114,8 +114,11 @@ def _build_chunk(items: list[RawClose]) -> list[DayOutcome]:
 
 
 def _parallel(items: Iterable[RawClose | LoadedClose], job: Job, jobs: int) -> Iterator[DayOutcome]:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["journalgen.batch"])
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["journalgen.batch"])
+    else:  # Windows: each worker imports journalgen itself
+        context = multiprocessing.get_context("spawn")
     window: deque[Future | list[DayOutcome]] = deque()
     chunk: list[RawClose] = []
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
