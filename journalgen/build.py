@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -203,7 +205,7 @@ def build_closes(
     check: Callable[[Journal], None] | None = None, emitter: Emitter | None = None, lock: bool = True,
 ) -> Iterator[StoreDayResult]:
     """Build every loaded close into `out_dir/<date>/<store>/`, holding the output folder's lock,
-    and yield each store-day's result as soon as its folder has switched.
+    and yield each store-day's result, in order, as soon as its folder has switched.
 
     Each store-day's folder switches as one step (`storeday.switch`). An input error, a refused
     store-day or a file-system refusal becomes that store-day's failed result and the rest still
@@ -211,10 +213,30 @@ def build_closes(
     may refuse a journal (raise a JournalgenError) before anything is rendered. With an `emitter`
     (resend.py) each store-day is written and recorded through the sent-ledger, re-sends into
     `resend-N/`. Holds `locked_output(out_dir)` unless `lock` is False (a caller that holds it
-    already, or a dry run)."""
-    with locked_output(out_dir) if lock else contextlib.nullcontext():
+    already, or a dry run).
+
+    A store-day is written (and recorded) on one writer thread while the next one is rendered,
+    so its fsyncs overlap that work; the writes keep their order, and a store-day's ledger
+    commit still follows its durable switch. Only one store-day waits to be written at a time."""
+    with locked_output(out_dir) if lock else contextlib.nullcontext(), \
+            ThreadPoolExecutor(1, thread_name_prefix="journalgen-writer") as writer:
+        waiting: tuple[StoreDayResult, Future | None] | None = None
         for item in loaded:
-            yield _build_store_day(item, settings, targets, out_dir, check, emitter)
+            result, write = _build_store_day(item, settings, targets, out_dir, check, emitter)
+            if waiting is not None:
+                yield _written(*waiting)
+            if write is not None and emitter is not None and emitter.dry_run:  # plans against a ledger that
+                write()                                                       # may live in this thread's memory
+                write = None
+            waiting = (result, writer.submit(write) if write is not None else None)
+        if waiting is not None:
+            yield _written(*waiting)
+
+
+def _written(result: StoreDayResult, write: Future | None) -> StoreDayResult:
+    if write is not None:
+        write.result()
+    return result
 
 
 @contextlib.contextmanager
@@ -231,11 +253,14 @@ def locked_output(out_dir: Path, wait: float = 0) -> Iterator[None]:
 
 
 def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path,
-                     check: Callable[[Journal], None] | None, emitter: Emitter | None) -> StoreDayResult:
+                     check: Callable[[Journal], None] | None,
+                     emitter: Emitter | None) -> tuple[StoreDayResult, Callable[[], None] | None]:
+    """A store-day's result as far as journalizing and rendering go, and the step that writes
+    it (and completes the result), or None when nothing is to be written."""
     store_day = item.close.store_day if item.close is not None else item.store_day
     result = StoreDayResult(source=item.source, close=item.close, error=item.error, store_day=store_day)
     if store_day is None:
-        return result
+        return result, None
     day, store = store_day
     directory = out_dir / day.isoformat() / store
     outputs: dict[str, bytes] = {}
@@ -246,20 +271,33 @@ def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], 
                 check(result.journal)
             outputs = render(result.journal, settings, targets, result.skipped)
             if emitter is not None:
-                switched, result.plan = emitter.emit(directory, result.journal, outputs)
-                result.written, result.removed = switched.written, switched.removed
-                return result
+                return result, functools.partial(_emit, result, emitter, directory, outputs)
     except JournalgenError as error:
         result.error = error
+    if emitter is not None and emitter.dry_run:
+        return result, None
+    return result, functools.partial(_switch, result, directory, outputs if result.error is None else {})
+
+
+def _emit(result: StoreDayResult, emitter: Emitter, directory: Path, outputs: dict[str, bytes]) -> None:
+    """Write and record the store-day through the sent-ledger; a refusal empties its folder."""
+    try:
+        switched, result.plan = emitter.emit(directory, result.journal, outputs)
+    except JournalgenError as error:
+        result.error = error
+        if not emitter.dry_run:
+            _switch(result, directory, {})
+        return
     except OSError as exc:  # the emitter's writes
         result.error = OutputWriteError(file=str(directory), problems=(os_problem(exc),))
-        return result
-    if emitter is not None and emitter.dry_run:
-        return result
+        return
+    result.written, result.removed = switched.written, switched.removed
+
+
+def _switch(result: StoreDayResult, directory: Path, outputs: dict[str, bytes]) -> None:
     try:
-        switched = switch(directory, outputs if result.error is None else {})
+        switched = switch(directory, outputs)
     except OSError as exc:
         result.error = result.error or OutputWriteError(file=str(directory), problems=(os_problem(exc),))
-        return result
+        return
     result.written, result.removed = switched.written, switched.removed
-    return result

@@ -217,20 +217,21 @@ def cli() -> None:
                    "written for it.")
 @click.option("--full", is_flag=True, help="Re-send every store-day whole (recorded), e.g. after it was deleted in 弥生.")
 @click.option("--dry-run", is_flag=True, help="Say what would be built and re-sent; write and record nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Build this many store-days at once, in separate processes (default: the number of cores; "
+                   "1: one at a time in this process). The files written are the same.")
 @json_option
 @quiet_option
 @verbose_option
 @lang_option
 def build(day, start, end, store_code, input_path, config, sample, targets, out_dir, fiscal_period, strict,
-          full, dry_run, as_json, quiet, verbose, lang) -> None:
+          full, dry_run, jobs, as_json, quiet, verbose, lang) -> None:
     """Build journals into OUT/<date>/<store>/ for each store-day of the input."""
-    from journalgen.build import build_closes, check_output_folder, check_targets, locked_output
+    from journalgen.batch import CHUNK, Job, WorkerLost, build_batch, default_jobs
+    from journalgen.build import check_output_folder, check_targets, locked_output
     from journalgen.errors import JournalgenError
-    from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, read_closes
-    from journalgen.resend import Emitter
-    from journalgen.storeday import switch
-    from journalgen.summary import DayOutcome
-    from journalgen.warnings import refuse_warnings
+    from journalgen.inputs import SAMPLE_CLOSES, SAMPLE_SETTINGS, Batch
+    from journalgen.summary import RunSummary
 
     lang = lang or default_lang()
     if day and (start or end):
@@ -256,42 +257,48 @@ def build(day, start, end, store_code, input_path, config, sample, targets, out_
     console.line(translate("Settings: {settings}; targets: {targets}", lang).format(
         settings=settings.file_name or translate("(defaults)", lang), targets=", ".join(targets)), verbose=True)
     first, last = (day, day) if day else (start, end)
-    loaded = [item for item in read_closes(input_path) if item.close is None or (
-        (first is None or first <= item.close.business_date) and (last is None or item.close.business_date <= last)
-        and store_code in (None, item.close.store.code))]
-    if not loaded:
+    batch = Batch(input_path, first, last, store_code)
+    if not batch.total:
         days = str(day) if day else f"{start or ''}..{end or ''}"
         store = f" {store_code}" if store_code else ""
         console.line(translate("No daily close in {path} for {days}{store}.", lang).format(
             path=input_path, days=days, store=store), err=True, always=True)
         if as_json:
-            _print_json(_summary("build", [], loaded, first, last), lang)
+            with RunSummary("build") as summary:
+                summary.cover({}, first, last)
+                _print_json(summary)
         raise SystemExit(EXIT_FAILED)
-    outcomes = []
+    jobs = max(1, min(jobs or default_jobs(), -(-batch.total // CHUNK)))  # no pool for fewer days than a chunk
     # the output folder's lock first, so a run that finds it busy touches nothing, not even the ledger;
     # a dry run writes nothing and takes none
-    with contextlib.nullcontext() if dry_run else locked_output(out_dir):
-        ledger = _open_ledger(settings, out_dir, dry_run, lang)
-        console.start_progress(len(loaded))
+    with contextlib.nullcontext() if dry_run else locked_output(out_dir), RunSummary("build") as summary:
+        url = _ledger_url(settings, out_dir, dry_run)
+        _open_ledger(url, lang).close()  # refuse an unusable ledger before anything is built
+        job = Job(settings, targets, out_dir, url, lang, strict=strict, full=full, dry_run=dry_run)
+        console.start_progress(batch.total)
         try:
-            emitter = Emitter(ledger, settings, targets, switch, full=full, dry_run=dry_run)
-            for result in build_closes(loaded, settings, targets, out_dir, lock=False,
-                                       check=refuse_warnings(settings) if strict else None, emitter=emitter):
-                outcomes.append(DayOutcome.of_build(result, settings))
-                _report(console, outcomes[-1])
+            for outcome in build_batch(batch.raw(), job, jobs):
+                summary.add(outcome)
+                _report(console, outcome)
                 console.advance()
+        except WorkerLost as exc:
+            console.stop_progress()
+            console.line(translate("A build process stopped unexpectedly ({detail}). Each store-day it was "
+                                   "building still holds its earlier files or its new ones, never a mix; run "
+                                   "the same build again to finish it.", lang).format(detail=exc),
+                         mark="failed", err=True, always=True)
+            raise SystemExit(EXIT_FAILED) from None
         finally:  # an interrupted run leaves its lines, not a half-drawn progress line
             console.stop_progress()
-            ledger.close()
-    summary = _summary("build", outcomes, loaded, first, last)
-    _report_coverage(console, summary)
-    _report_totals(console, summary)
-    if dry_run:
-        console.line(translate("Dry run: nothing was written or recorded.", lang), always=True)
-    if as_json:
-        _print_json(summary, lang)
-    elif is_terminal(console.out) and summary.totals()["ok"]:
-        _next_step(console, next(o for o in outcomes if o.status == "built"), targets)
+        summary.cover(batch.store_days(), first, last)
+        _report_coverage(console, summary)
+        _report_totals(console, summary)
+        if dry_run:
+            console.line(translate("Dry run: nothing was written or recorded.", lang), always=True)
+        if as_json:
+            _print_json(summary)
+        elif is_terminal(console.out) and summary.first_built is not None:
+            _next_step(console, summary.first_built, targets)
     raise SystemExit(EXIT_FAILED if summary.totals()["failed"] else EXIT_OK)
 
 
@@ -303,18 +310,24 @@ def _next_step(console: Console, built: DayOutcome, targets: list[str]) -> None:
     else:
         message = translate("Next: check a day with `journalgen review --date {date}` before its files reach "
                             "your books.", console.lang)
-    console.line(message.format(date=built.close.business_date.isoformat()))
+    console.line(message.format(date=built.date))
 
 
-def _open_ledger(settings: Settings, out_dir: Path, dry_run: bool, lang: Lang) -> Ledger:
+def _ledger_url(settings: Settings, out_dir: Path, dry_run: bool) -> str:
     """The run's sent-ledger: `[ledger] url`, else OUT/.journalgen/ledger.sqlite3. A dry run
     over an OUT that has none plans against an empty one kept in memory and creates nothing."""
-    from journalgen.errors import JournalgenError
-    from journalgen.ledger import LEDGER_FILE, Ledger, default_url
+    from journalgen.ledger import LEDGER_FILE, default_url
 
-    url = settings.ledger.url or default_url(out_dir)
     if dry_run and settings.ledger.url is None and not (out_dir / LEDGER_FILE).exists():
-        url = "sqlite://"
+        return "sqlite://"
+    return settings.ledger.url or default_url(out_dir)
+
+
+def _open_ledger(url: str, lang: Lang) -> Ledger:
+    """The ledger at `url`; a usage error when it cannot be opened."""
+    from journalgen.errors import JournalgenError
+    from journalgen.ledger import Ledger
+
     try:
         return Ledger(url)
     except JournalgenError as error:
@@ -327,50 +340,34 @@ def _signed_yen(amount: int) -> str:
 
 def _report_resend(console: Console, outcome: DayOutcome) -> None:
     """Under a store-day's line: `unchanged`, or what its re-send holds and where."""
-    lang, plan = console.lang, outcome.plan
-    if plan is None or outcome.status == "failed":
+    lang, sent = console.lang, outcome.sent
+    if sent is None or outcome.status == "failed":
         return
-    resend = plan.resend
-    folder = outcome.files[0].parent / resend.folder if resend is not None and outcome.files else ""
-    if plan.status == "unchanged":
+    folder = outcome.files[0].parent / sent.folder if sent.number and outcome.files else ""
+    if sent.status == "unchanged":
         console.line(translate("unchanged: nothing to re-send", lang), indent="  ")
-    elif resend is not None and resend.kind == "full":
+    elif sent.number and sent.kind == "full":
         console.line(translate("re-send {number} (whole day): {entries} entries → {folder}/", lang).format(
-            number=resend.number, entries=len(resend.added), folder=folder or resend.folder), indent="  ")
-    elif resend is not None:
+            number=sent.number, entries=sent.added, folder=folder or sent.folder), indent="  ")
+    elif sent.number:
         console.line(translate("re-send {number}: +{added} −{reversed} entries, sales {sales} → {folder}/",
-                               lang).format(number=resend.number, added=len(resend.added),
-                                            reversed=len(resend.reversed),
-                                            sales=_signed_yen(resend.journal.net_sales()),
-                                            folder=folder or resend.folder), indent="  ")
-
-
-def _summary(command, outcomes: list[DayOutcome], loaded: list[LoadedClose], first: dt.date | None,
-             last: dt.date | None, checked: dict | None = None) -> RunSummary:
-    """The run's summary, with the days in `first..last` (else the input's own span) without a
-    close and the stores missing on days other stores have."""
-    from journalgen.summary import RunSummary, days_without_close, stores_missing
-
-    store_days = {item.close.store_day for item in loaded if item.close}
-    present = {day for day, _ in store_days}
-    no_close = []
-    if present or (first and last):
-        no_close = days_without_close(present, first or min(present), last or max(present))
-    return RunSummary(command, outcomes, no_close=no_close, missing=stores_missing(store_days), checked=checked or {})
+                               lang).format(number=sent.number, added=sent.added, reversed=sent.reversed,
+                                            sales=_signed_yen(sent.net_sales), folder=folder or sent.folder),
+                     indent="  ")
 
 
 def _report(console: Console, outcome: DayOutcome) -> None:
     """A store-day's line as it finishes, its warnings under it."""
-    lang, close, error = console.lang, outcome.close, outcome.error
-    where = (f"{close.business_date.isoformat()} {close.store.code} {escaped(close.store.name)}" if close
+    lang, error, named = console.lang, outcome.error, outcome.date is not None
+    where = (f"{outcome.date} {outcome.store} {escaped(outcome.store_name)}" if named
              else escaped(outcome.source))
     if outcome.status == "failed":  # an input error names its file itself
-        console.line(f"{where + ': ' if close else ''}[{error.code}] {error.message(lang)}", mark="failed", err=True,
+        console.line(f"{where + ': ' if named else ''}[{error.code}] {error.message}", mark="failed", err=True,
                      always=True)
     elif outcome.status == "valid":
         console.line(translate("{where}: valid, net sales {sales}", lang).format(
             where=outcome.source, sales=format_yen(outcome.net_sales)), mark="ok")
-    elif not outcome.files and outcome.plan is not None:  # a dry run
+    elif not outcome.files and outcome.sent is not None:  # a dry run
         console.line(translate("{where}: net sales {sales}, entries: {entries} (dry run: nothing written)",
                                lang).format(where=where, sales=format_yen(outcome.net_sales),
                                             entries=outcome.entries), mark="ok")
@@ -381,12 +378,11 @@ def _report(console: Console, outcome: DayOutcome) -> None:
             files=", ".join(path.name for path in outcome.files)), mark="ok")
     _report_resend(console, outcome)
     console.line(translate("input: {source}", lang).format(source=outcome.source), indent="  ", verbose=True)
-    for name, skip in outcome.skipped.items():
-        console.line(translate("{target}: skipped, {reason}", lang).format(target=name, reason=skip.message(lang)),
-                     indent="  ")
+    for name, reason in outcome.skipped.items():
+        console.line(translate("{target}: skipped, {reason}", lang).format(target=name, reason=reason), indent="  ")
     for warning in outcome.warnings:
         note = warning.level == "note"
-        console.line(f"[{warning.code}] {warning.message(lang)}", mark="note" if note else "warning", indent="  ",
+        console.line(f"[{warning.code}] {warning.message}", mark="note" if note else "warning", indent="  ",
                      err=outcome.status == "failed", always=outcome.status == "failed" and not note, verbose=note)
     if outcome.removed:
         console.line(translate("removed files of an earlier build of this store-day: {files}", lang).format(
@@ -415,20 +411,17 @@ def _report_totals(console: Console, summary: RunSummary) -> None:
     else:
         message = translate("Store-days: {ok} valid, {failed} failed, {warnings} warning(s).", console.lang)
     console.line(message.format(**totals), always=True)
-    statuses = [outcome.plan.status for outcome in summary.outcomes
-                if outcome.plan is not None and outcome.status != "failed"]
-    if statuses:
+    if any(summary.sent.values()):
         console.line(translate("Sent-ledger: {first} sent for the first time, {unchanged} unchanged, {resent} "
-                               "re-sent.", console.lang).format(first=statuses.count("built"),
-                                                                unchanged=statuses.count("unchanged"),
-                                                                resent=statuses.count("resent")), always=True)
+                               "re-sent.", console.lang).format(first=summary.sent["built"], **summary.sent),
+                     always=True)
 
 
-def _print_json(summary: RunSummary, lang: Lang) -> None:
-    """The run summary as one JSON document on stdout (ASCII escapes when the console needs them)."""
+def _print_json(summary: RunSummary) -> None:
+    """The run summary as one JSON document on stdout (ASCII escapes in a part the console cannot encode)."""
     stream = sys.stdout
-    text = json.dumps(summary.to_dict(lang), ensure_ascii=False, indent=2)
-    click.echo(text if can_encode(stream, text) else json.dumps(summary.to_dict(lang), indent=2), file=stream)
+    summary.write_json(stream, lambda text: not can_encode(stream, text))
+    stream.flush()
 
 
 def _report_skipped(input_path: Path, lang: Lang) -> None:
@@ -489,7 +482,7 @@ def review(day, start, end, store_code, input_path, config, out_dir, fiscal_peri
     for result in reviewed:
         failure = result.error or result.refusal
         if failure is not None:  # said exactly as build says it
-            _report(console, DayOutcome(source=result.source, status="failed", close=result.close, error=failure))
+            _report(console, DayOutcome.of(result.source, result.close, None, failure, settings, "failed", lang))
         if result.page is not None:
             close = result.close
             console.line(f"{close.business_date.isoformat()} {close.store.code} {escaped(close.store.name)}: "
@@ -520,8 +513,8 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
     """Check daily closes as a build would (input contract, journal invariants, each target's checks and rendering); write nothing."""
     from journalgen.build import check_targets
     from journalgen.errors import JournalgenError
-    from journalgen.inputs import read_closes
-    from journalgen.summary import DayOutcome
+    from journalgen.inputs import Batch
+    from journalgen.summary import DayOutcome, RunSummary
 
     lang = lang or default_lang()
     console = Console(lang, quiet=quiet, verbose=verbose, to_stderr=as_json)
@@ -535,20 +528,30 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
         raise click.BadParameter(translate("{path}: no such file or directory", lang).format(path=path),
                                  param_hint="'PATH'")
     _report_skipped(path, lang)
-    loaded = read_closes(path)
-    console.start_progress(len(loaded))
-    outcomes = []
-    try:
-        for item in loaded:
-            journal, error = _check(item, settings, targets)
-            outcomes.append(DayOutcome.of(item.source, item.close, journal, error, settings, "valid"))
-            _report(console, outcomes[-1])
-            console.advance()
-    finally:
-        console.stop_progress()
+    batch = Batch(path)
     neutral_only = config is None and targets == ["journal"]
-    summary = _summary("validate", outcomes, loaded, None, None, checked={
-        "settings": settings.file_name if config else None, "targets": targets, "neutral_journal_only": neutral_only})
+    checked = {"settings": settings.file_name if config else None, "targets": targets,
+               "neutral_journal_only": neutral_only}
+    with RunSummary("validate", checked) as summary:
+        console.start_progress(batch.total)
+        try:
+            for item in batch.closes():
+                journal, error = _check(item, settings, targets)
+                outcome = DayOutcome.of(item.source, item.close, journal, error, settings, "valid", lang)
+                summary.add(outcome)
+                _report(console, outcome)
+                console.advance()
+        finally:
+            console.stop_progress()
+        summary.cover(batch.store_days(), None, None)
+        _report_validated(console, summary, config, neutral_only, as_json)
+    raise SystemExit(EXIT_FAILED if summary.totals()["failed"] else EXIT_OK)
+
+
+def _report_validated(console: Console, summary: RunSummary, config: Path | None, neutral_only: bool,
+                      as_json: bool) -> None:
+    """The end of `validate`: coverage, totals, what was checked, the JSON document."""
+    lang = console.lang
     _report_coverage(console, summary)
     _report_totals(console, summary)
     if neutral_only:
@@ -559,8 +562,7 @@ def validate(path, config, targets, fiscal_period, as_json, quiet, verbose, lang
         console.line(translate("No settings given (--config): checked with the default settings, which have no "
                                "fiscal period and no masters.", lang), mark="note", always=True)
     if as_json:
-        _print_json(summary, lang)
-    raise SystemExit(EXIT_FAILED if summary.totals()["failed"] else EXIT_OK)
+        _print_json(summary)
 
 
 def _check(item: LoadedClose, settings: Settings, targets: list[str]) -> tuple[Journal | None, JournalgenError | None]:

@@ -11,6 +11,9 @@ import codecs
 import datetime as dt
 import json
 import re
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -194,22 +197,6 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def _read_file(path: Path) -> list[LoadedClose]:
-    source = str(path)
-    try:
-        text = _decode(path.read_bytes(), source)
-    except JournalgenError as error:
-        return [LoadedClose(source, error=error)]
-    except OSError as exc:
-        return [LoadedClose(source, error=InputReadError(file=source, problems=(os_problem(exc),)))]
-    if path.suffix.lower() != ".jsonl":
-        return [_load(text, source)]
-    # Only \n ends a line: str.splitlines() would also split at U+2028, U+2029 and U+0085,
-    # which are ordinary characters inside a JSON string.
-    lines = text.removeprefix("\ufeff").split("\n")
-    return [_load(line.removesuffix("\r"), f"{source}:{n}") for n, line in enumerate(lines, 1) if line.strip()]
-
-
 def scan_input(path: Path) -> tuple[list[Path], list[Skipped]]:
     """The input files under `path` (itself, or the `.json`/`.jsonl` files of a directory in
     any letter case, by name) and the directory entries that are not read, with the reason."""
@@ -237,38 +224,192 @@ def skipped_inputs(path: Path) -> list[Skipped]:
 
 
 def read_closes(path: Path) -> list[LoadedClose]:
-    """Every close under `path`, in file order. Duplicates of one store-day become errors, and
-    so do store codes that differ only in letter case (`abc`, `ABC`): on a case-insensitive file
-    system (Windows, macOS) they would share one folder."""
-    try:
-        if not path.exists():
-            return [LoadedClose(str(path), error=InputNotFoundError(file=str(path)))]
-        files = scan_input(path)[0]
-    except OSError as exc:
-        return [LoadedClose(str(path), error=InputReadError(file=str(path), problems=(os_problem(exc),)))]
-    loaded = [item for file in files for item in _read_file(file)]
-    places: dict[tuple[object, str], list[str]] = {}
-    spellings: dict[str, set[str]] = {}
-    for item in loaded:
-        if item.store_day is not None:  # refused, yet naming a store-day: no other copy may build it
-            places.setdefault(item.store_day, []).append(item.source)
-        if item.close is not None:
-            places.setdefault(item.close.store_day, []).append(item.source)
-            spellings.setdefault(item.close.store.code.casefold(), set()).add(item.close.store.code)
-    result = []
-    for item in loaded:
-        sources = places.get(item.close.store_day, []) if item.close else []
-        codes = sorted(spellings[item.close.store.code.casefold()]) if item.close else []
-        if len(sources) > 1:
-            day, store = item.close.store_day
-            error = DuplicateStoreDayError(
-                file=item.source, store=store, date=day.isoformat(), places=", ".join(sources),
-                field="business_date, store.code", value=f"{day.isoformat()}, {store}",
-            )
-            item = replace(item, error=error)
-        elif len(codes) > 1:
-            error = StoreCodeCaseError(file=item.source, codes=", ".join(codes),
-                                       field="store.code", value=item.close.store.code)
-            item = replace(item, error=error)
-        result.append(item)
-    return result
+    """Every close under `path`, in file order, read whole (see `Batch` for a stream)."""
+    return list(Batch(path).closes())
+
+
+_NO_KEY = -1
+_DAYS = dt.date.max.toordinal() + 1  # a key is store index × _DAYS + the date's ordinal
+
+
+@dataclass(frozen=True, slots=True)
+class RawClose:
+    """One close of a batch as text, before validation (a worker process validates it), with
+    what the whole input says about its store-day: `places` of every copy when it appears more
+    than once, `codes` when its store code has other letter-case spellings."""
+
+    source: str
+    text: str
+    places: str = ""
+    codes: str = ""
+
+
+def load(raw: RawClose) -> LoadedClose:
+    """Validate `raw`; a valid close whose store-day the input holds twice, or whose store code
+    it also spells in another letter case, becomes that error."""
+    item = _load(raw.text, raw.source)
+    if item.close is None:
+        return item
+    day, store = item.close.store_day
+    if raw.places:
+        return replace(item, error=DuplicateStoreDayError(
+            file=raw.source, store=store, date=day.isoformat(), places=raw.places,
+            field="business_date, store.code", value=f"{day.isoformat()}, {store}"))
+    if raw.codes:
+        return replace(item, error=StoreCodeCaseError(file=raw.source, codes=raw.codes, field="store.code",
+                                                      value=store))
+    return item
+
+
+@dataclass
+class _File:
+    path: Path
+    start: int  # index of its first item in the batch
+    error: JournalgenError | None = None  # the whole file cannot be read (then one item)
+
+
+class Batch:
+    """The closes under `path`, read in two passes so that memory does not grow with the input.
+
+    The first, cheap pass parses each close without validating it and keeps only its store-day
+    as one integer (date and store code readable as valid, else none): enough to refuse every
+    copy of a duplicated store-day and store codes that differ only in letter case (on a
+    case-insensitive file system they would share one folder), to apply the `--date/--from/--to/
+    --store` filter before anything is validated, and to know the total and which days and stores
+    have a close. `raw()` then reads the selected closes again one at a time; `closes()`
+    validates them too. The input must not change between the passes."""
+
+    def __init__(self, path: Path, first: dt.date | None = None, last: dt.date | None = None,
+                 store: str | None = None):
+        self.path, self.first, self.last, self.store = path, first, last, store
+        self._files: list[_File] = []
+        self._keys = array("q")  # per item: its store-day key, or _NO_KEY
+        self._lines = array("q")  # per item: its line (0: a whole .json file)
+        self._codes: dict[str, int] = {}
+        self.error: JournalgenError | None = None  # the input itself cannot be read
+        self._selected, self._places, self._spellings, self.total = bytearray(), {}, {}, 1
+        try:
+            if not path.exists():
+                self.error = InputNotFoundError(file=str(path))
+                return
+            files = scan_input(path)[0]
+        except OSError as exc:
+            self.error = InputReadError(file=str(path), problems=(os_problem(exc),))
+            return
+        for file in files:
+            self._survey(file)
+        self._places = self._duplicates()
+        self._spellings = self._case_clashes()
+        low = first.toordinal() if first else 0
+        high = last.toordinal() if last else _DAYS
+        wanted = self._codes.get(store, -2) if store is not None else None
+        self._selected = bytearray(
+            key == _NO_KEY or (low <= key % _DAYS <= high and wanted in (None, key // _DAYS)) for key in self._keys)
+        self.total = sum(self._selected)
+
+    def _survey(self, path: Path) -> None:
+        file = _File(path, len(self._keys))
+        self._files.append(file)
+        try:
+            for line, text in _texts(path):
+                self._keys.append(self._key(text))
+                self._lines.append(line)
+        except JournalgenError as error:
+            file.error = error
+        except OSError as exc:
+            file.error = InputReadError(file=str(path), problems=(os_problem(exc),))
+        if file.error is not None:  # one item for the file
+            del self._keys[file.start:], self._lines[file.start:]
+            self._keys.append(_NO_KEY)
+            self._lines.append(0)
+
+    def _key(self, text: str) -> int:
+        try:
+            store_day = _readable_store_day(json.loads(text.removeprefix("\ufeff")))
+        except (ValueError, RecursionError):
+            return _NO_KEY
+        if store_day is None:
+            return _NO_KEY
+        day, code = store_day
+        return self._codes.setdefault(code, len(self._codes)) * _DAYS + day.toordinal()
+
+    def _duplicates(self) -> dict[int, str]:
+        """The keys held by more than one item, with the sources of every copy."""
+        ordered = sorted(key for key in self._keys if key != _NO_KEY)
+        repeated = {key for key, following in zip(ordered, ordered[1:]) if key == following}
+        del ordered
+        places: dict[int, list[str]] = {}
+        for index, key in enumerate(self._keys):
+            if key in repeated:
+                places.setdefault(key, []).append(self._source(index))
+        return {key: ", ".join(sources) for key, sources in places.items()}
+
+    def _case_clashes(self) -> dict[int, str]:
+        """Store index → every spelling of its code, for codes with more than one letter case."""
+        spellings: dict[str, list[str]] = {}
+        for code in self._codes:
+            spellings.setdefault(code.casefold(), []).append(code)
+        return {self._codes[code]: ", ".join(sorted(codes)) for codes in spellings.values() if len(codes) > 1
+                for code in codes}
+
+    def _source(self, index: int) -> str:
+        file = self._files[bisect_right([f.start for f in self._files], index) - 1]
+        line = self._lines[index]
+        return f"{file.path}:{line}" if line else str(file.path)
+
+    def raw(self) -> Iterator[RawClose | LoadedClose]:
+        """Each selected close in input order: as text, or already the error that refuses it
+        when its file (or the input) cannot be read."""
+        if self.error is not None:
+            yield LoadedClose(str(self.path), error=self.error)
+            return
+        for file in self._files:
+            if file.error is not None:
+                yield LoadedClose(str(file.path), error=file.error)
+                continue
+            index = file.start
+            for line, text in _texts(file.path):
+                if self._selected[index]:
+                    key = self._keys[index]
+                    source = f"{file.path}:{line}" if line else str(file.path)
+                    yield RawClose(source, text, self._places.get(key, ""),
+                                   self._spellings.get(key // _DAYS, "") if key != _NO_KEY else "")
+                index += 1
+
+    def closes(self) -> Iterator[LoadedClose]:
+        """Each selected close in input order, validated (or the error that refuses it)."""
+        for item in self.raw():
+            yield load(item) if isinstance(item, RawClose) else item
+
+    def store_days(self) -> dict[str, set[dt.date]]:
+        """Each store with the days the selected closes give it (those naming a store-day)."""
+        codes = list(self._codes)
+        found: dict[int, array] = {}
+        for key, selected in zip(self._keys, self._selected):
+            if selected and key != _NO_KEY:
+                found.setdefault(key // _DAYS, array("l")).append(key % _DAYS)
+        return {codes[store]: {dt.date.fromordinal(day) for day in days} for store, days in found.items()}
+
+
+def _texts(path: Path) -> Iterator[tuple[int, str]]:
+    """The closes of one file as text, with their line (0 for a `.json` file read whole). A
+    `.jsonl` file is read line by line; only \n ends a line (U+2028, U+2029 and U+0085 are
+    ordinary characters inside a JSON string). Raises the file's InputUtf16Error or
+    InputEncodingError (with the byte's place in the file), or OSError."""
+    source = str(path)
+    if path.suffix.lower() != ".jsonl":
+        yield 0, _decode(path.read_bytes(), source)
+        return
+    offset = 0
+    with path.open("rb") as stream:
+        for number, data in enumerate(stream, 1):
+            if number == 1 and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                raise InputUtf16Error(file=source)
+            try:
+                text = data.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputEncodingError(file=source, position=offset + exc.start,
+                                         byte=f"0x{data[exc.start]:02X}") from None
+            offset += len(data)
+            if text.strip():
+                yield number, text.removesuffix("\n").removesuffix("\r")

@@ -4,7 +4,6 @@ to a run, and what journalgen must do instead of crashing, mixing builds or losi
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 from pathlib import Path
 
@@ -106,7 +105,7 @@ def test_an_unexpected_error_is_a_message_and_exit_1_not_a_traceback(tmp_path, m
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(importlib.import_module("journalgen.build"), "build_closes", broken)  # the cli imports it when run
+    monkeypatch.setattr("journalgen.batch.build_batch", broken)  # the cli imports it when run
     result = run("build", "--input", write(tmp_path, "a.json", close()), "--out", tmp_path / "out")
 
     assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
