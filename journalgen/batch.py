@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from journalgen.build import build_closes
+from journalgen.build import build_closes, prepare_targets
 from journalgen.i18n import Lang
 from journalgen.inputs import LoadedClose, RawClose, load
 from journalgen.ledger import Ledger
@@ -84,13 +84,14 @@ class _Builder:
 
     def __init__(self, job: Job):
         self.job = job
+        self.targets = prepare_targets(job.settings, job.targets)  # each target's options validated once
         self.ledger = Ledger(job.ledger_url)
         self.emitter = Emitter(self.ledger, job.settings, job.targets, switch, full=job.full, dry_run=job.dry_run)
 
     def build(self, items: Iterable[RawClose | LoadedClose]) -> Iterator[DayOutcome]:
         job = self.job
         loaded = (load(item) if isinstance(item, RawClose) else item for item in items)
-        for result in build_closes(loaded, job.settings, job.targets, job.out_dir, lock=False,
+        for result in build_closes(loaded, job.settings, self.targets, job.out_dir, lock=False,
                                    check=refuse_warnings(job.settings) if job.strict else None,
                                    emitter=self.emitter):
             yield DayOutcome.of_build(result, job.settings, job.lang)

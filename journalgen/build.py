@@ -201,7 +201,7 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
 
 
 def build_closes(
-    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str], out_dir: Path,
+    loaded: Iterable[LoadedClose], settings: Settings, targets: list[str] | PreparedTargets, out_dir: Path,
     check: Callable[[Journal], None] | None = None, emitter: Emitter | None = None, lock: bool = True,
 ) -> Iterator[StoreDayResult]:
     """Build every loaded close into `out_dir/<date>/<store>/`, holding the output folder's lock,
@@ -215,14 +215,17 @@ def build_closes(
     `resend-N/`. Holds `locked_output(out_dir)` unless `lock` is False (a caller that holds it
     already, or a dry run).
 
+    `targets`: names, or `prepare_targets(settings, names)` made once for many calls.
+
     A store-day is written (and recorded) on one writer thread while the next one is rendered,
     so its fsyncs overlap that work; the writes keep their order, and a store-day's ledger
     commit still follows its durable switch. Only one store-day waits to be written at a time."""
+    prepared = targets if isinstance(targets, PreparedTargets) else prepare_targets(settings, targets)
     with locked_output(out_dir) if lock else contextlib.nullcontext(), \
             ThreadPoolExecutor(1, thread_name_prefix="journalgen-writer") as writer:
         waiting: tuple[StoreDayResult, Future | None] | None = None
         for item in loaded:
-            result, write = _build_store_day(item, settings, targets, out_dir, check, emitter)
+            result, write = _build_store_day(item, settings, prepared, out_dir, check, emitter)
             if waiting is not None:
                 yield _written(*waiting)
             if write is not None and emitter is not None and emitter.dry_run:  # plans against a ledger that
@@ -252,7 +255,7 @@ def locked_output(out_dir: Path, wait: float = 0) -> Iterator[None]:
         yield
 
 
-def _build_store_day(item: LoadedClose, settings: Settings, targets: list[str], out_dir: Path,
+def _build_store_day(item: LoadedClose, settings: Settings, targets: PreparedTargets, out_dir: Path,
                      check: Callable[[Journal], None] | None,
                      emitter: Emitter | None) -> tuple[StoreDayResult, Callable[[], None] | None]:
     """A store-day's result as far as journalizing and rendering go, and the step that writes
