@@ -54,6 +54,12 @@ def _build(closes: Path, settings: Path, work: Path, targets: list[str], jobs: i
     return usage, out
 
 
+def _done(count: int, name: str, run: dict) -> None:
+    """Say a run's figures as soon as it ends (a long bench shows its progress)."""
+    print(f"[{count}] {name}: {run['per_s']} store-days/s, {run['per_cpu_s']} per CPU s, user {run['user_s']} s, "
+          f"sys {run['sys_s']} s, peak RSS {run['max_rss_mb']} MB", file=sys.stderr)
+
+
 def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | None) -> dict:
     """Builds, floors and their ratios for `count` store-days."""
     closes = write_closes(work / f"closes-{count}.jsonl", count, seed)
@@ -67,6 +73,7 @@ def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | N
     figures["output_bytes"] = sum(size for v in files.values() for _, size in v)
     shutil.rmtree(out)
     figures["build"] = {**usage.figures(), **_per_s(count, usage)}
+    _done(count, "build", figures["build"])
     (work / "layout.json").write_text(json.dumps(files))
     for name, extra in (("floor", []), ("floor_fsync", ["--fsync"])):
         print(f"[{count}] {name} …", file=sys.stderr)
@@ -74,6 +81,7 @@ def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | N
         usage = measured([PYTHON, str(BENCH / "floor.py"), str(closes), str(work / "layout.json"), str(out), *extra])
         shutil.rmtree(out)
         figures[name] = {**usage.figures(), **_per_s(count, usage)}
+        _done(count, name, figures[name])
         build = figures["build"]
         figures[f"build/{name}"] = {"cpu": round(build["cpu_s"] / usage.cpu_s, 2),
                                     "user": round(build["user_s"] / usage.user_s, 2)}
@@ -81,12 +89,14 @@ def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | N
     usage, out = _build(closes, settings, work, ["journal"], serial)
     shutil.rmtree(out)
     figures["build_journal"] = {**usage.figures(), **_per_s(count, usage)}
+    _done(count, "build_journal", figures["build_journal"])
     if count == jobs_at:
         if jobs:
             print(f"[{count}] build --jobs 2 …", file=sys.stderr)
             usage, out = _build(closes, settings, work, DEFAULT_TARGETS, 2)
             shutil.rmtree(out)
             figures["build_jobs2"] = {**usage.figures(), **_per_s(count, usage)}
+            _done(count, "build_jobs2", figures["build_jobs2"])
             figures["jobs2/jobs1"] = round(figures["build_jobs2"]["per_s"] / figures["build"]["per_s"], 2)  # wall time
         else:
             figures["build_jobs2"] = "--jobs not supported by this journalgen"
@@ -139,6 +149,11 @@ def print_table(results: dict) -> None:
             print(f"  {row['cumulative_ms']:8.1f} ms  {'  ' * row['depth']}{row['module']}")
 
 
+def _save(path: Path, results: dict) -> None:
+    """Write the figures so far (a bench stopped half-way keeps what it measured)."""
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="store-day counts, comma-separated")
@@ -167,9 +182,12 @@ def main() -> None:
             print(f"in-process stages, {args.stages} store-days …", file=sys.stderr)
             closes = write_closes(work / "stages.jsonl", args.stages, args.seed)
             results["stages"] = stages.measure(closes, write_settings(work / "stages.toml", args.stages))
+            _save(args.json, results)
         if "builds" in parts:
-            results["sizes"] = {count: size_figures(count, work, args.seed, results["info"]["jobs"], jobs_at)
-                                for count in sizes}
+            results["sizes"] = {}
+            for count in sizes:
+                results["sizes"][count] = size_figures(count, work, args.seed, results["info"]["jobs"], jobs_at)
+                _save(args.json, results)
     if "startup" in parts:
         print("start-up …", file=sys.stderr)
         results["startup"] = startup.compare(args.runs)
@@ -177,9 +195,12 @@ def main() -> None:
     results["info"]["bench_s"] = round(time.perf_counter() - started, 1)
     results["info"]["load_after"] = os.getloadavg()
     print_table(results)
-    args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _save(args.json, results)
     print(f"\nFigures: {args.json} (the bench took {results['info']['bench_s']} s)")
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except RuntimeError as error:  # a child that failed: say which and how, without a traceback
+        sys.exit(f"bench: {error}")
