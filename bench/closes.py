@@ -1,6 +1,6 @@
 """Seeded realistic daily closes for the bench, as JSON Lines, and a settings file that knows their stores.
 
-Run: .venv/bin/python bench/closes.py N OUT.jsonl [--seed S] [--stores K] [--settings OUT.toml]
+Run: .venv/bin/python bench/closes.py N OUT.jsonl [--seed S] [--stores K] [--v2-share F] [--settings OUT.toml]
 
 A close is one store's day: 20–80 sales rows over the tax rates and
 every payment kind, 0–3 voids (each with its cancelled receipt), 0–4 cash movements, a cash
