@@ -3,9 +3,9 @@
 Run: .venv/bin/python bench/closes.py N OUT.jsonl [--seed S] [--stores K] [--v2-share F] [--settings OUT.toml]
 
 A close is one store's day: 20–80 sales rows over the tax rates and
-every payment kind, 0–3 voids (each with its cancelled receipt), 0–4 cash movements, a cash
+every payment kind, 0–3 voids, 0–4 cash movements, a cash
 count; a quarter of the stores (`--v2-share`) send version 2 closes, adding the cash
-denominations, menus, hours, discounts, 客層, 広告媒体 and the masters, all agreeing to the yen
+denominations, menus, hours, discounts, 客層, 広告媒体, cancelled receipts and the masters, agreeing to the yen
 as the input contract demands. Lines go day by day, store by store (as a
 night's feed arrives); at most 365 days, so every day lies in the settings' fiscal year 2025.
 The same N, seed and store count give the same bytes.
