@@ -1,0 +1,206 @@
+"""The whole bench in one process and one run: a table on stdout and the figures as JSON.
+
+Run: .venv/bin/python bench/run.py [--sizes 1000,10000,100000] [--stages 1000] [--runs 20]
+                                  [--jobs-at N] [--parts stages,builds,startup] [--seed S]
+                                  [--json bench-results.json] [--work DIR]
+
+For each size N it generates N seeded closes (closes.py) and runs, each as a child process
+measured with `os.wait4`: the CLI build to files of the three default targets (`--jobs 1`
+where this journalgen has `--jobs`), the same build of the journal target alone, and the floor
+(floor.py) on the same closes with the same files and bytes per store-day as that build wrote,
+without and with one fsync per store-day; at `--jobs-at` also `--jobs 2`. Every run writes into a
+fresh folder, removed afterwards. Needs `pip install -e '.[bench]'` (orjson, for the floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+import stages
+import startup
+from closes import SEED, write_closes, write_settings
+from floor import layout
+from processes import PYTHON, Usage, build_command, measured, supports_jobs
+
+DEFAULT_TARGETS = ["journal", "freee", "yayoi"]
+BENCH = Path(__file__).parent
+
+
+def _commit() -> str | None:
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH)
+    return found.stdout.strip() or None
+
+
+def _per_s(count: int, usage: Usage) -> dict:
+    """Store-days per second of wall time, and per second of CPU (steadier on a shared machine)."""
+    return {"per_s": round(count / usage.wall_s, 1), "per_cpu_s": round(count / usage.cpu_s, 1)}
+
+
+def _build(closes: Path, settings: Path, work: Path, targets: list[str], jobs: int | None) -> tuple[Usage, Path]:
+    out = Path(tempfile.mkdtemp(dir=work, prefix="out-"))
+    usage = measured(build_command(closes, settings, out, targets, jobs))
+    if usage.returncode:
+        print(f"  warning: the build exited {usage.returncode} (some store-days failed)", file=sys.stderr)
+    return usage, out
+
+
+def _done(count: int, name: str, run: dict) -> None:
+    """Say a run's figures as soon as it ends (a long bench shows its progress)."""
+    print(f"[{count}] {name}: {run['per_s']} store-days/s, {run['per_cpu_s']} per CPU s, user {run['user_s']} s, "
+          f"sys {run['sys_s']} s, peak RSS {run['max_rss_mb']} MB", file=sys.stderr)
+
+
+def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | None) -> dict:
+    """Builds, floors and their ratios for `count` store-days."""
+    closes = write_closes(work / f"closes-{count}.jsonl", count, seed)
+    settings = write_settings(work / f"settings-{count}.toml", count)
+    serial = 1 if jobs else None
+    figures: dict = {"store_days": count, "input_bytes": closes.stat().st_size}
+    print(f"[{count}] build, three targets …", file=sys.stderr)
+    usage, out = _build(closes, settings, work, DEFAULT_TARGETS, serial)
+    files = layout(out)
+    figures["files"] = sum(len(v) for v in files.values())
+    figures["output_bytes"] = sum(size for v in files.values() for _, size in v)
+    shutil.rmtree(out)
+    figures["build"] = {**usage.figures(), **_per_s(count, usage)}
+    _done(count, "build", figures["build"])
+    (work / "layout.json").write_text(json.dumps(files))
+    for name, extra in (("floor", []), ("floor_fsync", ["--fsync"])):
+        print(f"[{count}] {name} …", file=sys.stderr)
+        out = work / f"floor-{time.monotonic_ns()}"
+        usage = measured([PYTHON, str(BENCH / "floor.py"), str(closes), str(work / "layout.json"), str(out), *extra])
+        shutil.rmtree(out)
+        figures[name] = {**usage.figures(), **_per_s(count, usage)}
+        _done(count, name, figures[name])
+        build = figures["build"]
+        figures[f"build/{name}"] = {"cpu": round(build["cpu_s"] / usage.cpu_s, 2),
+                                    "user": round(build["user_s"] / usage.user_s, 2)}
+    print(f"[{count}] build, journal only …", file=sys.stderr)
+    usage, out = _build(closes, settings, work, ["journal"], serial)
+    shutil.rmtree(out)
+    figures["build_journal"] = {**usage.figures(), **_per_s(count, usage)}
+    _done(count, "build_journal", figures["build_journal"])
+    if count == jobs_at:
+        if jobs:
+            print(f"[{count}] build --jobs 2 …", file=sys.stderr)
+            usage, out = _build(closes, settings, work, DEFAULT_TARGETS, 2)
+            shutil.rmtree(out)
+            figures["build_jobs2"] = {**usage.figures(), **_per_s(count, usage)}
+            _done(count, "build_jobs2", figures["build_jobs2"])
+            figures["jobs2/jobs1"] = round(figures["build_jobs2"]["per_s"] / figures["build"]["per_s"], 2)  # wall time
+        else:
+            figures["build_jobs2"] = "--jobs not supported by this journalgen"
+    closes.unlink()
+    return figures
+
+
+def print_table(results: dict) -> None:
+    """The figures, for people."""
+    info = results["info"]
+    print(f"journalgen {info['journalgen']} at {info['commit']}, Python {info['python']}, {info['cpus']} CPUs, "
+          f"--jobs {'supported' if info['jobs'] else 'not supported'}; load average before "
+          f"{info['load_before'][0]:.1f}, after {info['load_after'][0]:.1f}")
+    if "stages" in results:
+        print(f"\nIn-process, {next(iter(results['stages'].values()))['store_days']} store-days (CPU of this process):")
+        for stage, row in results["stages"].items():
+            print(f"  {stage:<11} {row['per_s']:>9} store-days/s  {row['ms']:>8} ms each")
+    for count, row in results.get("sizes", {}).items():
+        print(f"\n{count} store-days ({row['files']} files, {row['output_bytes'] / 1e6:.1f} MB written):")
+        print(f"  {'run':<14} {'store-days/s':>12} {'per CPU s':>10} {'wall s':>8} {'user s':>8} {'sys s':>8}"
+              f" {'peak RSS MB':>12}")
+        for name in ("build", "build_journal", "build_jobs2", "floor", "floor_fsync"):
+            run = row.get(name)
+            if isinstance(run, str):
+                print(f"  {name:<14} {run}")
+            elif run:
+                print(f"  {name:<14} {run['per_s']:>12} {run['per_cpu_s']:>10} {run['wall_s']:>8.2f} {run['user_s']:>8.2f}"
+                      f" {run['sys_s']:>8.2f}"
+                      f" {run['max_rss_mb']:>12}")
+        for name in ("floor", "floor_fsync"):
+            ratio = row[f"build/{name}"]
+            print(f"  build/{name}: total CPU {ratio['cpu']}×, user CPU {ratio['user']}×")
+        if "jobs2/jobs1" in row:
+            print(f"  --jobs 2 / --jobs 1 throughput: {row['jobs2/jobs1']}×")
+    sizes = results.get("sizes", {})
+    if len(sizes) > 1:
+        first, last = sizes[min(sizes)], sizes[max(sizes)]
+        print(f"\nThroughput {max(sizes)} / {min(sizes)}: {last['build']['per_s'] / first['build']['per_s']:.2f}× "
+              f"(per CPU s {last['build']['per_cpu_s'] / first['build']['per_cpu_s']:.2f}×); "
+              f"peak RSS {max(sizes)} / {min(sizes)}: three targets {last['build']['max_rss_mb'] / first['build']['max_rss_mb']:.2f}×, "
+              f"journal {last['build_journal']['max_rss_mb'] / first['build_journal']['max_rss_mb']:.2f}×")
+    if "startup" in results:
+        print("\nStart-up (mean wall time):")
+        for name, entry in results["startup"].items():
+            print(f"  {name:<32} {entry['mean_s'] * 1000:8.1f} ms  {entry['x_python']:5.2f}× python -c pass"
+                  f"  (CPU {entry['cpu_mean_s'] * 1000:.1f} ms, {entry['x_python_cpu']:.2f}×)")
+        imports = results["imports"]
+        print(f"\npython -X importtime -c 'import journalgen.cli': {imports['journalgen.cli_ms']} ms; top:")
+        for row in imports["top"]:
+            print(f"  {row['cumulative_ms']:8.1f} ms  {'  ' * row['depth']}{row['module']}")
+
+
+def _save(path: Path, results: dict) -> None:
+    """Write the figures so far (a bench stopped half-way keeps what it measured)."""
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="store-day counts, comma-separated")
+    parser.add_argument("--stages", type=int, default=1000, help="store-days of the in-process stages")
+    parser.add_argument("--runs", type=int, default=20, help="runs of each start-up command")
+    parser.add_argument("--jobs-at", type=int, help="the size to compare --jobs 1 and 2 at (default: the largest ≤ 10000)")
+    parser.add_argument("--parts", default="stages,builds,startup", help="which parts to run")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--json", type=Path, default=Path("bench-results.json"), help="where the figures go")
+    parser.add_argument("--work", type=Path, help="folder for the generated data and outputs (default: a temporary one)")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    parts = set(args.parts.split(","))
+    jobs_at = args.jobs_at or max((size for size in sizes if size <= 10_000), default=min(sizes))
+    started = time.perf_counter()
+    results: dict = {"info": {
+        "commit": _commit(), "journalgen": metadata.version("journalgen"), "python": platform.python_version(),
+        "cpus": os.cpu_count(), "jobs": supports_jobs(), "seed": args.seed, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_before": os.getloadavg(),
+    }}
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="journalgen-bench-", dir=args.work) as work:
+        work = Path(work)
+        if "stages" in parts:
+            print(f"in-process stages, {args.stages} store-days …", file=sys.stderr)
+            closes = write_closes(work / "stages.jsonl", args.stages, args.seed)
+            results["stages"] = stages.measure(closes, write_settings(work / "stages.toml", args.stages))
+            _save(args.json, results)
+        if "builds" in parts:
+            results["sizes"] = {}
+            for count in sizes:
+                results["sizes"][count] = size_figures(count, work, args.seed, results["info"]["jobs"], jobs_at)
+                _save(args.json, results)
+    if "startup" in parts:
+        print("start-up …", file=sys.stderr)
+        results["startup"] = startup.compare(args.runs)
+        results["imports"] = startup.import_times()
+    results["info"]["bench_s"] = round(time.perf_counter() - started, 1)
+    results["info"]["load_after"] = os.getloadavg()
+    print_table(results)
+    _save(args.json, results)
+    print(f"\nFigures: {args.json} (the bench took {results['info']['bench_s']} s)")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except RuntimeError as error:  # a child that failed: say which and how, without a traceback
+        sys.exit(f"bench: {error}")
