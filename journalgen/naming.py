@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from journalgen.close import Store
@@ -101,12 +101,25 @@ def compile_template(source: str) -> Template:
     return _ENVIRONMENT.from_string(tree)
 
 
+@functools.cache
+def _variables(source: str) -> frozenset[str] | None:
+    """The names a template reads from its context; None when it does not parse (rendering it
+    then says why)."""
+    try:
+        return frozenset(meta.find_undeclared_variables(_ENVIRONMENT.parse(source)))
+    except TemplateError:
+        return None
+
+
 def render_name(source: str, **context: Any) -> str:
     """Render a naming template with `context`; surrounding whitespace is stripped. Raises
     ValueError for any failure: a jinja2 error, a refusal of the sandbox, an exception of the
     template's own arithmetic (division by zero, a type error), a name past MAX_NAME. A name is
-    rendered once per distinct template and context (values of immutable types: str, int, Store)."""
-    return _rendered(source, tuple((key, type(value), value) for key, value in sorted(context.items())))
+    rendered once per distinct template and values of the variables it reads (values of immutable
+    types: str, int, Store), so `{{ payment_label }}` renders once per label, not per store-day."""
+    used = _variables(source)
+    return _rendered(source, tuple((key, type(value), value) for key, value in sorted(context.items())
+                                   if used is None or key in used))
 
 
 @functools.lru_cache(maxsize=RENDERED_NAMES)
