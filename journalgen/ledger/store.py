@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic_core import to_json
+
 from journalgen.errors import LedgerUnavailableError
 from journalgen.journal import Entry
 
@@ -334,6 +336,7 @@ class Ledger:
             return []
         now = dt.datetime.now(dt.UTC)
         ids = []
+        documents: dict[int, str] = {}  # an entry (object) handed to several targets is encoded once
         with self._transaction() as cursor:
             store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
             for record in records:
@@ -351,7 +354,7 @@ class Ledger:
                     cursor.executemany(self._sql(_NEW_ENTRY), [
                         {"emission_id": emission_id, "position": position, "role": role, "key": entry.key,
                          "kind": entry.kind.value, "amount": entry.amount,
-                         "document": json.dumps(entry.document(), ensure_ascii=False)}
+                         "document": documents.get(id(entry)) or documents.setdefault(id(entry), _document(entry))}
                         for position, (role, entry) in enumerate(roles)
                     ])
                 ids.append(emission_id)
@@ -450,6 +453,11 @@ _KEPT = ("SELECT 1 FROM unposted_bodies WHERE target = :target AND company = :co
          "AND business_date = :business_date AND emission = :emission")
 _KEEP = ("INSERT INTO unposted_bodies (target, company, store, business_date, emission, key, body, created_at) "
          "VALUES (:target, :company, :store, :business_date, :emission, :key, :body, :created_at)")
+
+
+def _document(entry: Entry) -> str:
+    """An entry as the ledger keeps it: compact JSON (read back by `HeldEntries`)."""
+    return to_json(entry.document()).decode("utf-8")
 
 
 def _day_params(day: StoreDayKey) -> dict[str, object]:
