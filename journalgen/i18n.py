@@ -9,7 +9,6 @@ for the core catalog alone (a test pins this reader to babel's on every shipped 
 from __future__ import annotations
 
 import functools
-import locale
 import os
 import re
 from pathlib import Path
@@ -72,6 +71,8 @@ def default_lang() -> Lang:
         value = os.environ.get(variable)
         if value:
             return "ja" if value.lower().startswith("ja") else "en"
+    import locale  # only when no variable says
+
     language = (locale.getlocale()[0] or "").lower()
     return "ja" if language.startswith(("ja", "japanese")) else "en"
 
