@@ -7,7 +7,6 @@ ids translated by the babel catalog in `journalgen/locale/`.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import json
 import re
@@ -320,6 +319,8 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
 
 def _close_to(value: Any, allowed: list[str]) -> str | None:
     """The allowed name `value` was most likely meant to be, if one is close."""
+    import difflib  # only once a value was refused
+
     found = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
     return found[0] if found else None
 
