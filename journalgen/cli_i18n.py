@@ -18,21 +18,22 @@ from journalgen.i18n import LANGS, Lang, default_lang, translate
 
 LANG_KEY = "journalgen.lang"
 
-# click's own usage errors (English), as message ids of our catalog
-CLICK_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"Missing option '(?P<name>[^']+)'\.?"), "Missing option {name}."),
-    (re.compile(r"Missing argument '(?P<name>[^']+)'\.?"), "Missing argument {name}."),
-    (re.compile(r"No such option:? '?(?P<name>[^'\s]+)'?\.? \(?Did you mean (?:one of: )?(?P<other>.+?)\?\)?"),
+# click's own usage errors (English), as message ids of our catalog; patterns compiled (by `re`)
+# only when an error is shown
+CLICK_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"Missing option '(?P<name>[^']+)'\.?", "Missing option {name}."),
+    (r"Missing argument '(?P<name>[^']+)'\.?", "Missing argument {name}."),
+    (r"No such option:? '?(?P<name>[^'\s]+)'?\.? \(?Did you mean (?:one of: )?(?P<other>.+?)\?\)?",
      "No such option: {name}. Did you mean {other}?"),
-    (re.compile(r"No such option:? '?(?P<name>[^'\s]+)'?\.?"), "No such option: {name}"),
-    (re.compile(r"Option '(?P<name>[^']+)' requires an argument\.?"), "Option {name} needs a value."),
-    (re.compile(r"No such command '(?P<name>[^']+)'\. Did you mean '(?P<other>[^']+)'\?"),
+    (r"No such option:? '?(?P<name>[^'\s]+)'?\.?", "No such option: {name}"),
+    (r"Option '(?P<name>[^']+)' requires an argument\.?", "Option {name} needs a value."),
+    (r"No such command '(?P<name>[^']+)'\. Did you mean '(?P<other>[^']+)'\?",
      "No such command {name}. Did you mean {other}?"),
-    (re.compile(r"No such command '(?P<name>[^']+)'\.?"), "No such command {name}."),
-    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)"), "Unexpected extra argument: {args}"),
-    (re.compile(r"Invalid value for '(?P<name>[^']+)': '(?P<value>.*)' is not one of (?P<choices>.*?)\.?$", re.S),
+    (r"No such command '(?P<name>[^']+)'\.?", "No such command {name}."),
+    (r"Got unexpected extra arguments? \((?P<args>.*)\)", "Unexpected extra argument: {args}"),
+    (r"(?s)Invalid value for '(?P<name>[^']+)': '(?P<value>.*)' is not one of (?P<choices>.*?)\.?$",
      "Invalid value for {name}: {value} is not one of {choices}."),
-    (re.compile(r"Invalid value for '(?P<name>[^']+)': (?P<detail>.*)", re.S), "Invalid value for {name}: {detail}"),
+    (r"(?s)Invalid value for '(?P<name>[^']+)': (?P<detail>.*)", "Invalid value for {name}: {detail}"),
 )
 
 
@@ -69,7 +70,7 @@ def help_text(text: str, lang: Lang) -> str:
 def click_message(message: str, lang: Lang) -> str:
     """One of click's English usage errors in `lang`, when it is one the catalog knows."""
     for pattern, msgid in CLICK_MESSAGES:
-        if found := pattern.fullmatch(message.strip()):
+        if found := re.fullmatch(pattern, message.strip()):
             return translate(msgid, lang).format(**found.groupdict())
     return message
 

@@ -7,7 +7,6 @@ ids translated by the babel catalog in `journalgen/locale/`.
 
 from __future__ import annotations
 
-import difflib
 import errno
 import json
 import re
@@ -15,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from journalgen.i18n import CORE_LOCALE_DIR, LANGS, Lang, translate
 from journalgen.safe_text import cut, escaped
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
 
 
 @dataclass(frozen=True)
@@ -299,6 +299,8 @@ def _members(annotation: Any) -> list[Any]:
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model holding the field at `loc`, followed from `model` through fields, lists and tables."""
+    from pydantic import BaseModel  # only once a validation has failed: listing targets needs none
+
     types: list[Any] = [model]
     for part in loc[:-1]:
         following: list[Any] = []
@@ -317,6 +319,8 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
 
 def _close_to(value: Any, allowed: list[str]) -> str | None:
     """The allowed name `value` was most likely meant to be, if one is close."""
+    import difflib  # only once a value was refused
+
     found = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
     return found[0] if found else None
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journalgen.hookspecs import hookimpl
 from journalgen.i18n import translate
-from journalgen.journal import Journal, Line
-from journalgen.jsonfile import json_file
-from journalgen.settings import Settings
 from journalgen.target import Target
+
+if TYPE_CHECKING:
+    from journalgen.journal import Journal, Line
+    from journalgen.settings import Settings
 
 CSV_HEADER = (
     "日付", "伝票キー", "種類",
@@ -38,6 +39,8 @@ def journal_document(journal: Journal) -> dict[str, Any]:
 
 def render_json(journal: Journal) -> bytes:
     """`journal.json`: pretty, Japanese unescaped, newline-terminated."""
+    from journalgen.jsonfile import json_file  # pydantic_core's encoder only when rendering
+
     return json_file(journal_document(journal))
 
 

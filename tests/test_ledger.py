@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,7 +27,7 @@ from journalgen.cli import cli
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.inputs import parse_close
 from journalgen.ledger import Ledger, LedgerError, PostedRow, StoreDayKey
-from journalgen.ledger.store import MIGRATIONS, head
+from journalgen.ledger.store import HEAD_SQL, MIGRATIONS, _upgrade, dump_schema, head
 from journalgen.ledger.models import Base
 from journalgen.resend import commit, plan
 from journalgen.settings import load_settings
@@ -56,6 +57,29 @@ def test_migrations_create_exactly_the_models_and_reopening_is_a_no_op(tmp_path)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert head() == ScriptDirectory.from_config(config).get_current_head()  # what store.py reads is Alembic's head
+
+
+def test_a_new_sqlite_ledger_is_exactly_what_alembic_makes_at_head(tmp_path):
+    """head.sql, from which a new SQLite ledger is made without Alembic, cannot go stale: Alembic's
+    `upgrade head` into a fresh file gives the same schema, statement for statement."""
+    migrated = sqlite3.connect(tmp_path / "alembic.sqlite3", isolation_level=None)
+    _upgrade(migrated, True)
+    Ledger(f"sqlite:///{tmp_path / 'new.sqlite3'}").close()
+    shipped = sqlite3.connect(tmp_path / "new.sqlite3")
+
+    def schema(connection):
+        return (connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").fetchall(),
+                connection.execute("SELECT version_num FROM alembic_version").fetchall())
+
+    assert schema(shipped) == schema(migrated), f"regenerate {HEAD_SQL} with dump_schema() of a migrated ledger"
+    assert dump_schema(migrated) == HEAD_SQL.read_text(encoding="utf-8")
+    assert shipped.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert not list(tmp_path.glob("*.new"))  # the file it was made in was renamed into place
+    memory = Ledger("sqlite://")  # an in-memory ledger is made from head.sql too
+    assert schema(memory._shared) == schema(migrated)
+    memory.close()
+    migrated.close()
+    shipped.close()
 
 
 def test_a_ledger_written_by_migration_0001_opens_keeps_its_emissions_and_gains_the_posted_record(tmp_path):

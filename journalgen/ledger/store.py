@@ -9,8 +9,9 @@ process, so a lock never outlives a crashed run; what that run recorded as pendi
 the next one.
 
 The queries are plain SQL on the drivers (`sqlite3`, psycopg 3). The schema is Alembic's: a
-ledger whose version is not the migrations' head is upgraded on open, and only then are Alembic
-and SQLAlchemy imported.
+new SQLite ledger is made from `head.sql` (what Alembic's `upgrade head` creates, dumped; a test
+keeps the two identical); any other ledger whose version is not the migrations' head is upgraded
+on open, and only then are Alembic and SQLAlchemy imported.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from journalgen.errors import LedgerUnavailableError
 from journalgen.journal import Entry
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD_SQL = Path(__file__).with_name("head.sql")
 
 
 class LedgerError(Exception):
@@ -243,7 +245,14 @@ class Ledger:
                 for name, value in params.items()}
 
     def _migrate(self) -> None:
-        """Upgrade the schema to the migrations' head with Alembic, unless it is there already."""
+        """Create a new SQLite ledger from `head.sql`; upgrade any other to the migrations' head
+        with Alembic, unless it is there already."""
+        if self.lock_file is not None and not os.path.exists(self._database):
+            with self._lock(0):
+                if not os.path.exists(self._database):
+                    _create(Path(self._database))
+        elif self._shared is not None:
+            _apply(self._shared)
         exists = ("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
                   if self.sqlite else "SELECT count(*) FROM pg_tables WHERE tablename = 'alembic_version' "
                   "AND schemaname = ANY(current_schemas(false))")
@@ -486,6 +495,44 @@ def head() -> str:
         parents.update(re.findall(r'^down_revision = "(\w+)"', text, re.M))
     (last,) = revisions - parents
     return last
+
+
+def dump_schema(connection: sqlite3.Connection) -> str:
+    """A SQLite ledger's schema as the SQL that recreates it: its `sqlite_master` statements and
+    its `alembic_version` rows (what `head.sql` holds for the migrations' head)."""
+    statements = [row[0] for row in connection.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+    statements += [f"INSERT INTO alembic_version (version_num) VALUES ('{row[0]}')"
+                   for row in connection.execute("SELECT version_num FROM alembic_version ORDER BY version_num")]
+    return "".join(f"{statement};\n" for statement in statements)
+
+
+def _apply(connection: sqlite3.Connection) -> None:
+    """Run `head.sql` on an empty SQLite database, in one transaction."""
+    connection.executescript(f"BEGIN IMMEDIATE;\n{HEAD_SQL.read_text(encoding='utf-8')}COMMIT;")
+
+
+def _create(path: Path) -> None:
+    """A new SQLite ledger at `path`, at the migrations' head: made in a file beside it (WAL set)
+    and renamed into place, so no run ever opens a half-made ledger."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.new")
+    partial.unlink(missing_ok=True)  # left by a crashed run of the same process id
+    try:
+        connection = sqlite3.connect(partial, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            _apply(connection)
+        finally:
+            connection.close()
+        os.replace(partial, path)
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)  # the rename outlives a crash, and with it what is recorded next
+        finally:
+            os.close(directory)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _upgrade(connection: Any, sqlite: bool) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from journalgen.hookspecs import hookimpl
-from journalgen.journal import Journal
-from journalgen.settings import Settings
 from journalgen.target import Target
-from journalgen_freee.options import FreeeOptions
 
 if TYPE_CHECKING:
+    from journalgen.journal import Journal
+    from journalgen.settings import Settings
+    from journalgen_freee.options import FreeeOptions
     from journalgen_freee.bodies import FreeeRequests
 
 
@@ -45,7 +45,7 @@ TARGET = Target(
     summary="freee 会計: request bodies for POST /api/1/deals and /api/1/transfers",
     render=render,
     check=check,
-    options=FreeeOptions,
+    options="journalgen_freee.options:FreeeOptions",
 )
 
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from journalgen.fiscal import check_fiscal_period
+from typing import TYPE_CHECKING
+
 from journalgen.hookspecs import hookimpl
-from journalgen.journal import Journal
-from journalgen.settings import Settings
 from journalgen.target import Target
 from journalgen_yayoi.errors import LOCALE_DIR
-from journalgen_yayoi.options import YayoiOptions
+
+if TYPE_CHECKING:
+    from journalgen.journal import Journal
+    from journalgen.settings import Settings
+    from journalgen_yayoi.options import YayoiOptions
 
 NAME = "yayoi"
 
 
 def check(journal: Journal, settings: Settings, options: YayoiOptions | None) -> None:
     """Refuse a business date outside the store's 当年会計期間 (OUT_OF_FISCAL_PERIOD)."""
+    from journalgen.fiscal import check_fiscal_period
+
     check_fiscal_period(journal, settings.fiscal_period_for(journal.store.code), NAME)
 
 
@@ -22,6 +27,7 @@ def render(journal: Journal, settings: Settings, options: YayoiOptions | None) -
     """`yayoi-smart.json` and the 弥生インポート形式 file(s) of one store-day."""
     # rendering code only when rendering: `journalgen targets` lists the target without it
     from journalgen_yayoi import import_file, smart
+    from journalgen_yayoi.options import YayoiOptions
     from journalgen_yayoi.records import build_records
 
     options = options or YayoiOptions()
@@ -39,6 +45,6 @@ def journalgen_register_targets(register):
         summary="弥生: スマート取引取込 records and the 弥生インポート形式 file (cp932)",
         render=render,
         check=check,
-        options=YayoiOptions,
+        options="journalgen_yayoi.options:YayoiOptions",
         locale_dir=LOCALE_DIR,
     ))
