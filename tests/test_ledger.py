@@ -351,3 +351,16 @@ def test_the_readme_connector_example_posts_the_day_once_then_only_the_differenc
     assert again == []
     [(path, ref)] = resend  # the void of a cash sale: a refund freee books as a manual journal
     assert path == "/api/1/manual_journals" and ref.startswith("POS-") and ref.endswith("-r1") and len(ref) <= 20
+
+
+def test_a_process_keeps_no_lock_of_a_store_day_it_has_finished_with(tmp_path):
+    from journalgen.ledger import store
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    try:
+        for day in range(1, 301):  # a long batch: its memory must not grow with the store-days
+            with ledger.locked(StoreDayKey("c", "0001", dt.date(2025, 1, 1) + dt.timedelta(days=day))):
+                assert len(store._THREAD_LOCKS) == 1
+        assert store._THREAD_LOCKS == {}
+    finally:
+        ledger.close()

@@ -565,7 +565,9 @@ def _upgrade(connection: Any, sqlite: bool) -> None:
 _LOCK_FILES: dict[Path, int] = {}
 """One descriptor per lock file per process, never closed: POSIX record locks belong to the
 process, and closing any descriptor of the file would drop all of them."""
-_THREAD_LOCKS: dict[tuple[Path, int], threading.Lock] = {}
+_THREAD_LOCKS: dict[tuple[Path, int], tuple[threading.Lock, list[int]]] = {}
+"""The thread lock of each byte some thread of this process holds or waits for, with how many
+do: an entry goes when the last one leaves, so a run over 100k store-days keeps none of them."""
 _REGISTRY = threading.Lock()
 
 
@@ -574,18 +576,26 @@ def _file_lock(path: Path, number: int) -> Iterator[None]:
     """Hold byte `number` of `path` (0: the whole file, for migrating) against other processes and
     this process's other threads."""
     offset = number % (2**62)
+    key = (path, offset)
     with _REGISTRY:
         if path not in _LOCK_FILES:
             _LOCK_FILES[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         descriptor = _LOCK_FILES[path]
-        thread_lock = _THREAD_LOCKS.setdefault((path, offset), threading.Lock())
+        thread_lock, users = _THREAD_LOCKS.setdefault(key, (threading.Lock(), [0]))
+        users[0] += 1
     length = 0 if number == 0 else 1
-    with thread_lock:
-        fcntl.lockf(descriptor, fcntl.LOCK_EX, length, offset)
-        try:
-            yield
-        finally:
-            fcntl.lockf(descriptor, fcntl.LOCK_UN, length, offset)
+    try:
+        with thread_lock:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX, length, offset)
+            try:
+                yield
+            finally:
+                fcntl.lockf(descriptor, fcntl.LOCK_UN, length, offset)
+    finally:
+        with _REGISTRY:
+            users[0] -= 1
+            if not users[0]:
+                del _THREAD_LOCKS[key]
 
 
 def _parse(url: str) -> tuple[bool, str]:
