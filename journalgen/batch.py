@@ -7,7 +7,7 @@ the output folder's lock for the whole run. Workers are started with the `forkse
 not `fork`: the parent holds the output lock's file, a ledger connection pool and a writer
 thread, none of which a forked copy may touch, while a forkserver child starts clean from a
 single-threaded server that has imported journalgen once. Workers ignore Ctrl-C: the parent
-stops handing out store-days, lets the ones in hand finish (so no store-day is left between its
+(on Ctrl-C, or SIGTERM) stops handing out store-days, lets the ones in hand finish (so no store-day is left between its
 write and its ledger commit), and stops. A worker that dies (killed, out of memory) leaves its
 store-day's folder whole, old or new (`storeday.switch`), and a pending ledger record the next
 run settles; the run stops with `WorkerLost`.
@@ -15,9 +15,11 @@ run settles; the run stops with `WorkerLost`.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -122,7 +124,8 @@ def _parallel(items: Iterable[RawClose | LoadedClose], job: Job, jobs: int) -> I
         context = multiprocessing.get_context("spawn")
     window: deque[Future | list[DayOutcome]] = deque()
     chunk: list[RawClose] = []
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
+    with _terminate_as_interrupt(), \
+            ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
         try:
             for item in items:
                 if isinstance(item, RawClose):
@@ -145,6 +148,25 @@ def _parallel(items: Iterable[RawClose | LoadedClose], job: Job, jobs: int) -> I
         except BaseException:  # Ctrl-C, or the caller stopped: finish what the workers hold, start nothing new
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the pool runs, SIGTERM stops the run as Ctrl-C does (the pool is shut down and the
+    workers exit), where Python's default would end this process at once and leave the
+    forkserver and its workers running. Only the main thread can set a signal handler."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _outcomes(entry: Future | list[DayOutcome]) -> list[DayOutcome]:

@@ -84,3 +84,52 @@ def test_the_filter_is_applied_before_a_close_is_validated(tmp_path):
     assert batch.total == len(sources) and f"{path}:4" in sources and f"{path}:10" in sources
     assert f"{path}:10" not in [item.source for item in Batch(path, store="0001").closes()]
     assert f"{path}:10" in [item.source for item in Batch(path).closes()]
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below `pid` now (Linux: /proc/PID/task/*/children)."""
+    found: set[int] = set()
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in map(int, children.read_text().split()):
+            found |= {child, *_descendants(child)}
+    return found
+
+
+def test_a_terminated_parallel_build_stops_its_workers_and_leaves_whole_store_days(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    generated = list(closes(400))
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in generated),
+                                        encoding="utf-8")
+    write_settings(tmp_path / "settings.toml", 400)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "journalgen", "build", "--config", str(tmp_path / "settings.toml"), "--input",
+               str(tmp_path / "in.jsonl"), "--out", str(out), "--jobs", "2", "--lang", "en", "-q"]
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/*/journal.json")) and time.monotonic() < deadline:  # the workers are building
+        time.sleep(0.2)
+    workers = _descendants(build.pid)
+    assert len(workers) >= 3  # the forkserver, its two workers (and the resource tracker)
+    build.send_signal(signal.SIGTERM)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 1 and "Traceback" not in stderr
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"  # not a zombie awaiting its reaper
+
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if alive(pid)]
+    assert not list(out.glob("*/.*journalgen-*"))  # no half-switched store-day
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0 and "Store-days: 400 built, 0 failed" in rerun.stdout
