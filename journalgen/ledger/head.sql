@@ -70,4 +70,5 @@ CREATE TABLE unposted_bodies (
 	PRIMARY KEY (id), 
 	UNIQUE (target, company, store, business_date, emission)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0003');
+CREATE INDEX store_days_day ON store_days (company, store, business_date);
+INSERT INTO alembic_version (version_num) VALUES ('0004');

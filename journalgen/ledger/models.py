@@ -26,7 +26,8 @@ class StoreDay(Base):
     """One target's view of one store's business day in one company."""
 
     __tablename__ = "store_days"
-    __table_args__ = (UniqueConstraint("target", "company", "store", "business_date"),)
+    __table_args__ = (UniqueConstraint("target", "company", "store", "business_date"),
+                      Index("store_days_day", "company", "store", "business_date"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     target: Mapped[str] = mapped_column(String(64))
