@@ -1,8 +1,8 @@
 """The whole bench in one process and one run: a table on stdout and the figures as JSON.
 
 Run: .venv/bin/python bench/run.py [--sizes 1000,10000,100000] [--stages 1000] [--runs 20]
-                                  [--jobs-at N] [--parts stages,builds,startup] [--seed S]
-                                  [--json bench-results.json] [--work DIR]
+                                  [--jobs-at N] [--parts stages,builds,scale,startup] [--seed S]
+                                  [--scale-sizes 1000,10000,100000] [--json bench-results.json] [--work DIR]
 
 For each size N it generates N seeded closes (closes.py) and runs, each as a child process
 measured with `os.wait4`: the CLI build to files of the three default targets (`--jobs 1`
@@ -10,6 +10,10 @@ where this journalgen has `--jobs`), the same build of the journal target alone,
 (floor.py) on the same closes with the same files and bytes per store-day as that build wrote,
 without and with one fsync per store-day; at `--jobs-at` also `--jobs 2`. Every run writes into a
 fresh folder, removed afterwards. Needs `pip install -e '.[bench]'` (orjson, for the floor).
+
+The scale part (`--parts scale`) builds the journal target alone, `--jobs 1`, at each of
+`--scale-sizes`: whether throughput and peak memory stay flat as a batch grows (100k store-days
+take about a quarter of an hour on 2 cores).
 """
 
 from __future__ import annotations
@@ -104,6 +108,27 @@ def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | N
     return figures
 
 
+def scale_figures(sizes: list[int], work: Path, seed: int) -> dict:
+    """The journal target alone, `--jobs 1`, at each size: throughput and peak RSS, and each as a
+    multiple of the smallest size's."""
+    figures: dict = {}
+    for count in sizes:
+        closes = write_closes(work / f"scale-{count}.jsonl", count, seed)
+        settings = write_settings(work / f"scale-{count}.toml", count)
+        print(f"[scale {count}] build, journal only …", file=sys.stderr)
+        usage, out = _build(closes, settings, work, ["journal"], 1)
+        shutil.rmtree(out)
+        closes.unlink()
+        figures[count] = {**usage.figures(), **_per_s(count, usage)}
+        _done(count, "scale", figures[count])
+    first = figures[min(sizes)]
+    for row in figures.values():
+        row["x_first"] = {"per_s": round(row["per_s"] / first["per_s"], 2),
+                          "per_cpu_s": round(row["per_cpu_s"] / first["per_cpu_s"], 2),
+                          "max_rss_mb": round(row["max_rss_mb"] / first["max_rss_mb"], 2)}
+    return figures
+
+
 def print_table(results: dict) -> None:
     """The figures, for people."""
     info = results["info"]
@@ -138,6 +163,13 @@ def print_table(results: dict) -> None:
               f"(per CPU s {last['build']['per_cpu_s'] / first['build']['per_cpu_s']:.2f}×); "
               f"peak RSS {max(sizes)} / {min(sizes)}: three targets {last['build']['max_rss_mb'] / first['build']['max_rss_mb']:.2f}×, "
               f"journal {last['build_journal']['max_rss_mb'] / first['build_journal']['max_rss_mb']:.2f}×")
+    if "scale" in results:
+        print("\nScale: the journal target alone, --jobs 1 (× = against the smallest size):")
+        print(f"  {'store-days':>10} {'store-days/s':>12} {'per CPU s':>10} {'peak RSS MB':>12}")
+        for count, row in results["scale"].items():
+            ratio = row["x_first"]
+            print(f"  {count:>10} {row['per_s']:>7} ({ratio['per_s']:.2f}×) {row['per_cpu_s']:>6} ({ratio['per_cpu_s']:.2f}×)"
+                  f" {row['max_rss_mb']:>7} ({ratio['max_rss_mb']:.2f}×)")
     if "startup" in results:
         print("\nStart-up (mean wall time):")
         for name, entry in results["startup"].items():
@@ -160,7 +192,8 @@ def main() -> None:
     parser.add_argument("--stages", type=int, default=1000, help="store-days of the in-process stages")
     parser.add_argument("--runs", type=int, default=20, help="runs of each start-up command")
     parser.add_argument("--jobs-at", type=int, help="the size to compare --jobs 1 and 2 at (default: the largest ≤ 10000)")
-    parser.add_argument("--parts", default="stages,builds,startup", help="which parts to run")
+    parser.add_argument("--parts", default="stages,builds,startup", help="which parts to run (stages, builds, scale, startup)")
+    parser.add_argument("--scale-sizes", default="1000,10000,100000", help="store-day counts of the scale part")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"), help="where the figures go")
     parser.add_argument("--work", type=Path, help="folder for the generated data and outputs (default: a temporary one)")
@@ -188,6 +221,9 @@ def main() -> None:
             for count in sizes:
                 results["sizes"][count] = size_figures(count, work, args.seed, results["info"]["jobs"], jobs_at)
                 _save(args.json, results)
+        if "scale" in parts:
+            results["scale"] = scale_figures([int(size) for size in args.scale_sizes.split(",")], work, args.seed)
+            _save(args.json, results)
     if "startup" in parts:
         print("start-up …", file=sys.stderr)
         results["startup"] = startup.compare(args.runs)
