@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from itertools import zip_longest
+from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -88,6 +89,25 @@ class Line:
             **({"due_date": self.due_date.isoformat()} if self.due_date else {}),
             **({"sub_account": self.sub_account} if self.sub_account else {}),
         }
+
+    def canonical(self) -> str:
+        """`canonical(self.content())`, the JSON a line's key hashes, written field by field in
+        sorted key order: the generic encoder builds and sorts a dict per line."""
+        item = self.payment_item
+        return "".join((
+            '{"account":', _text(self.account), ',"amount":', str(self.amount),
+            ',"description":', _text(self.description),
+            f',"due_date":"{self.due_date.isoformat()}"' if self.due_date else "",
+            ',"item":', _text(self.item),
+            ',"partner":' + _text(self.partner) if self.partner else "",
+            ',"payment":', _text(self.payment),
+            ',"payment_item":', f'{{"id":{_text(item.id)},"name":{_text(item.name)}}}' if item else "null",
+            ',"payment_label":', _text(self.payment_label),
+            ',"sales_return":true' if self.sales_return else "",
+            ',"section":', _text(self.section), ',"side":', _text(self.side),
+            ',"sub_account":' + _text(self.sub_account) if self.sub_account else "",
+            ',"tax":', _text(self.tax), ',"tax_amount":', str(self.tax_amount), "}",
+        ))
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Line:
@@ -205,15 +225,21 @@ class Journal:
         return sold - voided
 
 
-def key_maker(*first: object) -> Callable[[object], str]:
-    """Stable keys of parts `(*first, last)` (JSON-serialisable), `first` encoded once: a short
-    hash of their canonical JSON, so equal content ⇒ equal key, run after run."""
-    head = _canonical(first)[:-1] + ","  # the JSON array without its closing bracket
-    return lambda last: _digest(head + _canonical(last) + "]")
+def key_maker(*first: object) -> Callable[[str], str]:
+    """Stable keys of parts `(*first, last)`, `first` JSON-serialisable and encoded once, `last`
+    given as its canonical JSON (`canonical(last)`, `Line.canonical()`): a short hash of the
+    parts' canonical JSON, so equal content ⇒ equal key, run after run."""
+    head = canonical(first)[:-1] + ","  # the JSON array without its closing bracket
+    return lambda last: _digest(head + last + "]")
 
 
-def _canonical(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")).encode
+"""The canonical JSON of a value: sorted keys, no spaces, text as it is."""
+
+
+def _text(value: str | None) -> str:
+    """A string (or None) as `canonical` writes it."""
+    return "null" if value is None else encode_basestring(value)
 
 
 def _digest(text: str) -> str:
