@@ -26,7 +26,7 @@ from journalgen.close import (
     rows_by_source,
 )
 from journalgen.errors import Problem, SettingsError
-from journalgen.journal import Entry, EntryKind, Journal, Line, Side, canonical, key_maker
+from journalgen.journal import Entry, EntryKind, Journal, Line, Side, key_maker
 from journalgen.naming import render_name
 from journalgen.reconcile import check_journal
 from journalgen.settings import CashReason, Settings
@@ -68,8 +68,9 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
         occurrences[occurrence] += 1
         key_of = key_maker(day, close.store.code, entry.kind.value, booked, occurrences[occurrence])
         lines = tuple(line.keyed(key_of(line.canonical())) for line in entry.lines)
+        # the entry's last part: its lines' keys, as `canonical` writes them (hex digits need no escape)
         keyed.append(Entry(kind=entry.kind, lines=lines, sources=entry.sources,
-                           key=key_of(canonical([line.key for line in lines])),
+                           key=key_of('["' + '","'.join(line.key for line in lines) + '"]'),
                            receipt_no=entry.receipt_no, original_date=entry.original_date))
     return tuple(keyed)
 
