@@ -225,12 +225,23 @@ class Journal:
         return sold - voided
 
 
-def key_maker(*first: object) -> Callable[[str], str]:
-    """Stable keys of parts `(*first, last)`, `first` JSON-serialisable and encoded once, `last`
-    given as its canonical JSON (`canonical(last)`, `Line.canonical()`): a short hash of the
-    parts' canonical JSON, so equal content ⇒ equal key, run after run."""
-    head = canonical(first)[:-1] + ","  # the JSON array without its closing bracket
+def key_maker(*first: str | int | list[str]) -> Callable[[str], str]:
+    """Stable keys of parts `(*first, last)`, `first` encoded once, `last` given as its canonical
+    JSON (`canonical(last)`, `Line.canonical()`): a short hash of the parts' canonical JSON, so
+    equal content ⇒ equal key, run after run."""
+    head = "[" + "".join(_part(part) + "," for part in first)
     return lambda last: _digest(head + last + "]")
+
+
+def _part(value: str | int | list[str]) -> str:
+    """`canonical(value)` for the shapes of a key's parts, without the generic encoder's set-up."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, list):
+        return "[" + ",".join(map(encode_basestring, value)) + "]"
+    if type(value) is int:
+        return str(value)
+    raise TypeError(f"a key part is text, an int or a list of text, not {value!r}")
 
 
 canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")).encode

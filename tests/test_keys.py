@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +26,12 @@ def reference_key(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+FIRST = st.lists(TEXT | st.integers() | st.lists(TEXT, max_size=4), min_size=1, max_size=5)
+"""The shapes of the parts a key is made of before its last: text, a number, rows as text."""
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(PARTS, min_size=1, max_size=5), PARTS)
+@given(FIRST, PARTS)
 def test_a_key_hashes_the_canonical_json_of_all_its_parts(first, last):
     assert key_maker(*first)(canonical(last)) == reference_key(*first, last)
 
@@ -56,3 +61,8 @@ def test_a_keyed_line_keeps_every_other_field():
                 payment_item=PaymentItem(id="0001", name="Visa"), sales_return=True, partner="カード会社",
                 sub_account="レジ1")
     assert line.keyed("0123456789abcdef") == replace(line, key="0123456789abcdef")
+
+
+def test_a_key_part_of_another_shape_is_refused_not_miswritten():
+    with pytest.raises(TypeError):
+        key_maker(True)  # json writes `true`, str() `True`
