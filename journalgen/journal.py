@@ -1,14 +1,15 @@
 """The neutral journal: balanced double-entry entries that know nothing of any target.
 
 Every line carries a stable `key` derived from its content and its source rows, so a later run
-can tell what changed. Amounts are positive integer yen; the side says debit or credit.
+can tell what changed: a hash of their canonical JSON, `json.dumps(parts, ensure_ascii=False,
+sort_keys=True, default=str, separators=(",", ":"))`, written here without the generic encoder.
+Amounts are positive integer yen; the side says debit or credit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import StrEnum
@@ -91,8 +92,8 @@ class Line:
         }
 
     def canonical(self) -> str:
-        """`canonical(self.content())`, the JSON a line's key hashes, written field by field in
-        sorted key order: the generic encoder builds and sorts a dict per line."""
+        """The canonical JSON of `content()`, which the line's key hashes, written field by field in
+        sorted key order (tests/test_keys.py holds it to json.dumps)."""
         item = self.payment_item
         return "".join((
             '{"account":', _text(self.account), ',"amount":', str(self.amount),
@@ -227,14 +228,14 @@ class Journal:
 
 def key_maker(*first: str | int | list[str]) -> Callable[[str], str]:
     """Stable keys of parts `(*first, last)`, `first` encoded once, `last` given as its canonical
-    JSON (`canonical(last)`, `Line.canonical()`): a short hash of the parts' canonical JSON, so
-    equal content ⇒ equal key, run after run."""
+    JSON (`Line.canonical()`): a short hash of the parts' canonical JSON, so equal content ⇒
+    equal key, run after run."""
     head = "[" + "".join(_part(part) + "," for part in first)
     return lambda last: _digest(head + last + "]")
 
 
 def _part(value: str | int | list[str]) -> str:
-    """`canonical(value)` for the shapes of a key's parts, without the generic encoder's set-up."""
+    """The canonical JSON of a key's leading part, for the shapes those parts have."""
     if isinstance(value, str):
         return encode_basestring(value)
     if isinstance(value, list):
@@ -244,12 +245,8 @@ def _part(value: str | int | list[str]) -> str:
     raise TypeError(f"a key part is text, an int or a list of text, not {value!r}")
 
 
-canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")).encode
-"""The canonical JSON of a value: sorted keys, no spaces, text as it is."""
-
-
 def _text(value: str | None) -> str:
-    """A string (or None) as `canonical` writes it."""
+    """A string (or None) in canonical JSON."""
     return "null" if value is None else encode_basestring(value)
 
 

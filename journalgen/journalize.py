@@ -68,7 +68,7 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
         occurrences[occurrence] += 1
         key_of = key_maker(day, close.store.code, entry.kind.value, booked, occurrences[occurrence])
         lines = tuple(line.keyed(key_of(line.canonical())) for line in entry.lines)
-        # the entry's last part: its lines' keys, as `canonical` writes them (hex digits need no escape)
+        # the entry's last part: its lines' keys in canonical JSON (hex digits need no escape)
         keyed.append(Entry(kind=entry.kind, lines=lines, sources=entry.sources,
                            key=key_of('["' + '","'.join(line.key for line in lines) + '"]'),
                            receipt_no=entry.receipt_no, original_date=entry.original_date))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journalgen.close import PaymentItem, PaymentKind, TaxCategory
-from journalgen.journal import Line, canonical, key_maker
+from journalgen.journal import Line, key_maker
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
 PARTS = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
@@ -20,10 +20,13 @@ PARTS = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
                      max_leaves=20)
 
 
+def canonical(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+
+
 def reference_key(*parts: object) -> str:
     """How keys were made before the encoding of shared parts was shared."""
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(canonical(parts).encode("utf-8")).hexdigest()[:16]
 
 
 FIRST = st.lists(TEXT | st.integers() | st.lists(TEXT, max_size=4), min_size=1, max_size=5)
@@ -51,8 +54,7 @@ LINES = st.builds(
 @settings(max_examples=500, deadline=None)
 @given(LINES)
 def test_a_line_writes_the_canonical_json_of_its_content(line):
-    assert line.canonical() == json.dumps(line.content(), ensure_ascii=False, sort_keys=True, default=str,
-                                          separators=(",", ":"))
+    assert line.canonical() == canonical(line.content())
 
 
 def test_a_keyed_line_keeps_every_other_field():
