@@ -108,7 +108,7 @@ class TaxCategory(StrEnum):
     @property
     def rate(self) -> int:
         """The consumption-tax rate in percent; 0 for categories that carry no tax."""
-        return _RATES.get(self.value, 0)
+        return _RATES.get(self, 0)
 
 
 _RATES = {"standard_10": 10, "reduced_8": 8, "old_8": 8}

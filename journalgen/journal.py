@@ -1,18 +1,20 @@
 """The neutral journal: balanced double-entry entries that know nothing of any target.
 
 Every line carries a stable `key` derived from its content and its source rows, so a later run
-can tell what changed. Amounts are positive integer yen; the side says debit or credit.
+can tell what changed: a hash of their canonical JSON, `json.dumps(parts, ensure_ascii=False,
+sort_keys=True, default=str, separators=(",", ":"))`, written here without the generic encoder.
+Amounts are positive integer yen; the side says debit or credit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from itertools import zip_longest
+from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -88,6 +90,25 @@ class Line:
             **({"due_date": self.due_date.isoformat()} if self.due_date else {}),
             **({"sub_account": self.sub_account} if self.sub_account else {}),
         }
+
+    def canonical(self) -> str:
+        """The canonical JSON of `content()`, which the line's key hashes, written field by field in
+        sorted key order (tests/test_keys.py holds it to json.dumps)."""
+        item = self.payment_item
+        return "".join((
+            '{"account":', _text(self.account), ',"amount":', str(self.amount),
+            ',"description":', _text(self.description),
+            f',"due_date":"{self.due_date.isoformat()}"' if self.due_date else "",
+            ',"item":', _text(self.item),
+            ',"partner":' + _text(self.partner) if self.partner else "",
+            ',"payment":', _text(self.payment),
+            ',"payment_item":', f'{{"id":{_text(item.id)},"name":{_text(item.name)}}}' if item else "null",
+            ',"payment_label":', _text(self.payment_label),
+            ',"sales_return":true' if self.sales_return else "",
+            ',"section":', _text(self.section), ',"side":', _text(self.side),
+            ',"sub_account":' + _text(self.sub_account) if self.sub_account else "",
+            ',"tax":', _text(self.tax), ',"tax_amount":', str(self.tax_amount), "}",
+        ))
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> Line:
@@ -205,15 +226,28 @@ class Journal:
         return sold - voided
 
 
-def key_maker(*first: object) -> Callable[[object], str]:
-    """Stable keys of parts `(*first, last)` (JSON-serialisable), `first` encoded once: a short
-    hash of their canonical JSON, so equal content ⇒ equal key, run after run."""
-    head = _canonical(first)[:-1] + ","  # the JSON array without its closing bracket
-    return lambda last: _digest(head + _canonical(last) + "]")
+def key_maker(*first: str | int | list[str]) -> Callable[[str], str]:
+    """Stable keys of parts `(*first, last)`, `first` encoded once, `last` given as its canonical
+    JSON (`Line.canonical()`): a short hash of the parts' canonical JSON, so equal content ⇒
+    equal key, run after run."""
+    head = "[" + "".join(_part(part) + "," for part in first)
+    return lambda last: _digest(head + last + "]")
 
 
-def _canonical(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
+def _part(value: str | int | list[str]) -> str:
+    """The canonical JSON of a key's leading part, for the shapes those parts have."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, list):
+        return "[" + ",".join(map(encode_basestring, value)) + "]"
+    if type(value) is int:
+        return str(value)
+    raise TypeError(f"a key part is text, an int or a list of text, not {value!r}")
+
+
+def _text(value: str | None) -> str:
+    """A string (or None) in canonical JSON."""
+    return "null" if value is None else encode_basestring(value)
 
 
 def _digest(text: str) -> str:

@@ -22,9 +22,7 @@ from journalgen.close import (
     DailyClose,
     PaymentItem,
     PaymentKind,
-    Sale,
     TaxCategory,
-    Void,
     rows_by_source,
 )
 from journalgen.errors import Problem, SettingsError
@@ -61,15 +59,18 @@ def _keyed(close: DailyClose, entries: list[Entry]) -> tuple[Entry, ...]:
     reordering the input keeps every key, and an entry changes key only when it changes.
     Entries that would still share a key (two identical cash movements) are numbered."""
     rows = rows_by_source(close)
+    day = close.business_date.isoformat()
     occurrences: Counter[tuple[object, ...]] = Counter()
     keyed = []
     for entry in entries:
         booked = sorted(rows[source].model_dump_json() for source in entry.sources)
-        identity = (close.business_date.isoformat(), close.store.code, entry.kind.value, booked)
-        occurrences[entry.kind, *booked] += 1
-        key_of = key_maker(*identity, occurrences[entry.kind, *booked])
-        lines = tuple(line.keyed(key_of(line.content())) for line in entry.lines)
-        keyed.append(Entry(kind=entry.kind, lines=lines, sources=entry.sources, key=key_of([line.key for line in lines]),
+        occurrence = (entry.kind, *booked)
+        occurrences[occurrence] += 1
+        key_of = key_maker(day, close.store.code, entry.kind.value, booked, occurrences[occurrence])
+        lines = tuple(line.keyed(key_of(line.canonical())) for line in entry.lines)
+        # the entry's last part: its lines' keys in canonical JSON (hex digits need no escape)
+        keyed.append(Entry(kind=entry.kind, lines=lines, sources=entry.sources,
+                           key=key_of('["' + '","'.join(line.key for line in lines) + '"]'),
                            receipt_no=entry.receipt_no, original_date=entry.original_date))
     return tuple(keyed)
 
@@ -85,22 +86,16 @@ class _Booker:
         self.close = close
         self.settings = settings
         self.accounts = settings.accounts
+        self.business_date = close.business_date.isoformat()
 
     def name(self, template_field: str, **context: Any) -> str:
         template = getattr(self.settings.naming, template_field)
         try:
-            return render_name(
-                template,
-                store=self.close.store,
-                business_date=self.close.business_date.isoformat(),
-                **context,
-            )
+            return render_name(template, store=self.close.store, business_date=self.business_date, **context)
         except ValueError as exc:
             problem = Problem(f"naming.{template_field}", template, "{error}", {"error": str(exc)})
             raise SettingsError(file=self.settings.file_name, problems=(problem,)) from None
 
-    def tax_of(self, row: Sale | Void) -> int:
-        return row_tax(row, self.settings.journal.tax_rounding)
 
     def payment_context(
         self, payment: PaymentKind, tax: TaxCategory, payment_item: PaymentItem | None
@@ -139,13 +134,15 @@ class _Booker:
         return self.settings.journal.sales_grouping != "tax_payment" or bool(self.settings.payments[payment].partners)
 
     def sales(self) -> Iterator[Entry]:
-        grouping = self.settings.journal.sales_grouping
+        per_row = self.settings.journal.sales_grouping == "row"
+        rounding = self.settings.journal.tax_rounding
+        by_item = {kind: self.by_item(kind) for kind in {sale.payment for sale in self.close.sales}}
         groups: dict[tuple[Any, ...], list[int]] = {}
         for index, sale in enumerate(self.close.sales):
             key: tuple[Any, ...] = (TAX_ORDER[sale.tax], PAYMENT_ORDER[sale.payment])
-            if self.by_item(sale.payment):
+            if by_item[sale.payment]:
                 key += (sale.payment_item.id if sale.payment_item else "",)
-            if grouping == "row":
+            if per_row:
                 key += (index,)
             groups.setdefault(key, []).append(index)
         for key in sorted(groups):
@@ -154,8 +151,8 @@ class _Booker:
             if amount == 0:
                 continue
             first = rows[0]
-            tax_amount = sum(self.tax_of(row) for row in rows)
-            payment_item = first.payment_item if self.by_item(first.payment) else None
+            tax_amount = sum(row_tax(row, rounding) for row in rows)
+            payment_item = first.payment_item if by_item[first.payment] else None
             context = self.payment_context(first.payment, first.tax, payment_item)
             named = dict(
                 description=self.name("sales_description", **context),
@@ -227,8 +224,8 @@ class _Booker:
                 original_date=void.original_date,
                 lines=(
                     Line(side="debit", account=self.accounts.sales, amount=void.amount, tax=void.tax,
-                         tax_amount=self.tax_of(void), sales_return=returned, **named),
-                    self.money_line("credit", void.payment, void.amount, void.tax, self.tax_of(void), named),
+                         tax_amount=row_tax(void, self.settings.journal.tax_rounding), sales_return=returned, **named),
+                    self.money_line("credit", void.payment, void.amount, void.tax, row_tax(void, self.settings.journal.tax_rounding), named),
                 ),
             )
 

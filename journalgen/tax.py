@@ -15,7 +15,8 @@ TaxRounding = Literal["floor", "round", "ceil"]
 
 def compute_tax(amount: int, tax: TaxCategory, rounding: TaxRounding) -> int:
     """The consumption tax inside a tax-inclusive `amount`, rounded as settings say."""
-    numerator, denominator = amount * tax.rate, 100 + tax.rate
+    rate = tax.rate
+    numerator, denominator = amount * rate, 100 + rate
     if rounding == "ceil":
         return -(-numerator // denominator)
     if rounding == "round":
