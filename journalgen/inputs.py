@@ -50,6 +50,7 @@ MAX_DEPTH = 32
 MAX_DIGITS = 20
 """The most digits a JSON number of a close may have (no amount has more than 13)."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,28 @@ def _json(text: str, source: str) -> Any:
     return data
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        raise ValueError("a key written twice")
+    return found
+
+
+def _plain_close(text: str) -> DailyClose | None:
+    """The close `text` holds when nothing about it is out of the ordinary, else None (then
+    `_json` and validation say exactly what is wrong). The cheap way for the common case: a
+    lone surrogate is looked for in the raw text only, a key twice as each object is made;
+    nesting and long numbers need no look, since a close that validates nests only as deep as
+    its schema and holds no number over MAX_YEN."""
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # a pair (an emoji) is looked at closely too
+        return None
+    try:
+        text.encode()  # refuses a surrogate character
+        return DailyClose.model_validate(json.loads(text, object_pairs_hook=_unique))
+    except (ValueError, RecursionError):  # encoding, JSON and validation errors are ValueErrors
+        return None
+
+
 def _readable_store_day(data: Any) -> tuple[dt.date, str] | None:
     """The (date, store code) of a refused close when both are still valid, else None."""
     try:
@@ -176,7 +199,10 @@ def _load(text: str | bytes, source: str) -> LoadedClose:
     try:
         if isinstance(text, bytes):
             text = _decode(text, source)
-        data = _json(text.removeprefix("\ufeff"), source)
+        text = text.removeprefix("\ufeff")
+        if (close := _plain_close(text)) is not None:
+            return LoadedClose(source, close=close)
+        data = _json(text, source)
     except JournalgenError as error:
         return LoadedClose(source, error=error)
     try:
