@@ -13,8 +13,9 @@ import json
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -361,9 +362,10 @@ class Batch:
 
     def _duplicates(self) -> dict[int, str]:
         """The keys held by more than one item, with the sources of every copy."""
-        ordered = sorted(key for key in self._keys if key != _NO_KEY)
-        repeated = {key for key, following in zip(ordered, ordered[1:]) if key == following}
-        del ordered
+        repeated = set()
+        for store, days in _by_store(self._keys).items():
+            ordered = sorted(days)  # a store at a time: sorting every key at once made a 40-byte int per store-day
+            repeated.update(store * _DAYS + day for day, following in pairwise(ordered) if day == following)
         places: dict[int, list[str]] = {}
         for index, key in enumerate(self._keys):
             if key in repeated:
@@ -411,11 +413,17 @@ class Batch:
         """Each store with the days the selected closes give it (those naming a store-day), as
         `date.toordinal()` in input order, 4 bytes a day."""
         codes = list(self._codes)
-        found: dict[int, array] = {}
-        for key, selected in zip(self._keys, self._selected):
-            if selected and key != _NO_KEY:
-                found.setdefault(key // _DAYS, array("i")).append(key % _DAYS)
+        found = _by_store(key for key, selected in zip(self._keys, self._selected) if selected)
         return {codes[store]: days for store, days in found.items()}
+
+
+def _by_store(keys: Iterable[int]) -> dict[int, array]:
+    """Store index → the days (`date.toordinal()`, 4 bytes each) of the `keys` that name a store-day."""
+    found: dict[int, array] = {}
+    for key in keys:
+        if key != _NO_KEY:
+            found.setdefault(key // _DAYS, array("i")).append(key % _DAYS)
+    return found
 
 
 def _texts(path: Path) -> Iterator[tuple[int, str]]:
