@@ -13,8 +13,9 @@ import json
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ MAX_DEPTH = 32
 MAX_DIGITS = 20
 """The most digits a JSON number of a close may have (no amount has more than 13)."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,28 @@ def _json(text: str, source: str) -> Any:
     return data
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        raise ValueError("a key written twice")
+    return found
+
+
+def _plain_close(text: str) -> DailyClose | None:
+    """The close `text` holds when nothing about it is out of the ordinary, else None (then
+    `_json` and validation say exactly what is wrong). The cheap way for the common case: a
+    lone surrogate is looked for in the raw text only, a key twice as each object is made;
+    nesting and long numbers need no look, since a close that validates nests only as deep as
+    its schema and holds no number over MAX_YEN."""
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):  # a pair (an emoji) is looked at closely too
+        return None
+    try:
+        text.encode()  # refuses a surrogate character
+        return DailyClose.model_validate(json.loads(text, object_pairs_hook=_unique))
+    except (ValueError, RecursionError):  # encoding, JSON and validation errors are ValueErrors
+        return None
+
+
 def _readable_store_day(data: Any) -> tuple[dt.date, str] | None:
     """The (date, store code) of a refused close when both are still valid, else None."""
     try:
@@ -176,7 +200,10 @@ def _load(text: str | bytes, source: str) -> LoadedClose:
     try:
         if isinstance(text, bytes):
             text = _decode(text, source)
-        data = _json(text.removeprefix("\ufeff"), source)
+        text = text.removeprefix("\ufeff")
+        if (close := _plain_close(text)) is not None:
+            return LoadedClose(source, close=close)
+        data = _json(text, source)
     except JournalgenError as error:
         return LoadedClose(source, error=error)
     try:
@@ -335,9 +362,10 @@ class Batch:
 
     def _duplicates(self) -> dict[int, str]:
         """The keys held by more than one item, with the sources of every copy."""
-        ordered = sorted(key for key in self._keys if key != _NO_KEY)
-        repeated = {key for key, following in zip(ordered, ordered[1:]) if key == following}
-        del ordered
+        repeated = set()
+        for store, days in _by_store(self._keys).items():
+            ordered = sorted(days)  # a store at a time: sorting every key at once made a 40-byte int per store-day
+            repeated.update(store * _DAYS + day for day, following in pairwise(ordered) if day == following)
         places: dict[int, list[str]] = {}
         for index, key in enumerate(self._keys):
             if key in repeated:
@@ -381,14 +409,21 @@ class Batch:
         for item in self.raw():
             yield load(item) if isinstance(item, RawClose) else item
 
-    def store_days(self) -> dict[str, set[dt.date]]:
-        """Each store with the days the selected closes give it (those naming a store-day)."""
+    def store_days(self) -> dict[str, array]:
+        """Each store with the days the selected closes give it (those naming a store-day), as
+        `date.toordinal()` in input order, 4 bytes a day."""
         codes = list(self._codes)
-        found: dict[int, array] = {}
-        for key, selected in zip(self._keys, self._selected):
-            if selected and key != _NO_KEY:
-                found.setdefault(key // _DAYS, array("l")).append(key % _DAYS)
-        return {codes[store]: {dt.date.fromordinal(day) for day in days} for store, days in found.items()}
+        found = _by_store(key for key, selected in zip(self._keys, self._selected) if selected)
+        return {codes[store]: days for store, days in found.items()}
+
+
+def _by_store(keys: Iterable[int]) -> dict[int, array]:
+    """Store index → the days (`date.toordinal()`, 4 bytes each) of the `keys` that name a store-day."""
+    found: dict[int, array] = {}
+    for key in keys:
+        if key != _NO_KEY:
+            found.setdefault(key // _DAYS, array("i")).append(key % _DAYS)
+    return found
 
 
 def _texts(path: Path) -> Iterator[tuple[int, str]]:

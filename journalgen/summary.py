@@ -124,27 +124,63 @@ class DayOutcome:
         }
 
 
-def date_ranges(days: Iterable[dt.date]) -> list[DateRange]:
-    """`days` as runs of consecutive dates, in order."""
-    ranges: list[DateRange] = []
-    for day in sorted(set(days)):
-        if ranges and day - ranges[-1][1] == dt.timedelta(days=1):
-            ranges[-1] = (ranges[-1][0], day)
+Runs = list[tuple[int, int]]
+"""Days as ordered, disjoint runs of consecutive days, each (first, last) as `date.toordinal()`."""
+
+
+def _runs(days: Iterable[int]) -> Runs:
+    """`days` (ordinals, in any order, repeats allowed) as Runs."""
+    runs: Runs = []
+    for day in sorted(days):
+        if runs and day <= runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], day)
         else:
-            ranges.append((day, day))
-    return ranges
+            runs.append((day, day))
+    return runs
 
 
-def days_without_close(present: set[dt.date], first: dt.date, last: dt.date) -> list[DateRange]:
-    """The days from `first` to `last` on which no store has a close, as ranges."""
-    count = (last - first).days + 1
-    return date_ranges(day for day in (first + dt.timedelta(days=n) for n in range(count)) if day not in present)
+def _union(runs: Iterable[tuple[int, int]]) -> Runs:
+    """The days any of `runs` (in any order, overlapping or not) holds, as Runs."""
+    merged: Runs = []
+    for start, end in sorted(runs):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def stores_missing(days_by_store: dict[str, set[dt.date]]) -> dict[str, list[DateRange]]:
-    """For each store, the days other stores have a close and it has none: how a lost close is noticed."""
-    days = set().union(*days_by_store.values())
-    missing = {store: date_ranges(days - days_by_store[store]) for store in sorted(days_by_store)}
+def _without(runs: Runs, taken: Runs) -> Runs:
+    """The days of `runs` that `taken` does not hold."""
+    left: Runs = []
+    first = 0  # the first run of `taken` not wholly before this run
+    for start, end in runs:
+        while first < len(taken) and taken[first][1] < start:
+            first += 1
+        index = first
+        while index < len(taken) and taken[index][0] <= end:
+            low, high = taken[index]
+            if low > start:
+                left.append((start, low - 1))
+            start = max(start, high + 1)
+            index += 1
+        if start <= end:
+            left.append((start, end))
+    return left
+
+
+def _dates(runs: Runs) -> list[DateRange]:
+    return [(dt.date.fromordinal(start), dt.date.fromordinal(end)) for start, end in runs]
+
+
+def days_without_close(present: Runs, first: dt.date, last: dt.date) -> list[DateRange]:
+    """The days from `first` to `last` on which no store has a close (`present`), as ranges."""
+    return _dates(_without([(first.toordinal(), last.toordinal())] if first <= last else [], present))
+
+
+def stores_missing(runs_by_store: dict[str, Runs], days: Runs) -> dict[str, list[DateRange]]:
+    """For each store, the `days` other stores have a close and it has none: how a lost close is noticed."""
+    missing = {store: _dates(_without(days, runs_by_store[store])) for store in sorted(runs_by_store)}
     return {store: ranges for store, ranges in missing.items() if ranges}
 
 
@@ -186,13 +222,16 @@ class RunSummary:
             self.first_built = outcome
         self._records.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
 
-    def cover(self, days_by_store: dict[str, set[dt.date]], first: dt.date | None, last: dt.date | None) -> None:
-        """Set the days in `first..last` (else the input's own span) without a close, and the
-        stores missing on days other stores have."""
-        present = set().union(*days_by_store.values())
+    def cover(self, days_by_store: dict[str, Iterable[int]], first: dt.date | None, last: dt.date | None) -> None:
+        """Set the days in `first..last` (else the input's own span) without a close, given the
+        days (as `date.toordinal()`) each store has one, and the stores missing on days other
+        stores have. Memory grows with the runs of days, not with the days."""
+        runs_by_store = {store: _runs(days) for store, days in days_by_store.items()}
+        present = _union(run for runs in runs_by_store.values() for run in runs)
         if present or (first and last):
-            self.no_close = days_without_close(present, first or min(present), last or max(present))
-        self.missing = stores_missing(days_by_store)
+            self.no_close = days_without_close(present, first or dt.date.fromordinal(present[0][0]),
+                                               last or dt.date.fromordinal(present[-1][1]))
+        self.missing = stores_missing(runs_by_store, present)
 
     def totals(self) -> dict[str, int]:
         """Store-days done and failed, warnings, and the net sales of the days done."""

@@ -132,6 +132,24 @@ def test_a_lone_surrogate_escape_is_refused_and_shown_escaped_not_raw(tmp_path):
     assert result.exit_code == 1 and "store.name" in result.stderr and "\\ud800" in result.stderr
 
 
+def test_a_lone_surrogate_character_is_refused_and_an_escaped_pair_is_its_character():
+    text = json.dumps(close(), ensure_ascii=False)
+    with pytest.raises(InvalidInputError) as caught:
+        parse_close(text.replace("店舗0001", "\ud800"))
+    assert [problem.field for problem in caught.value.problems] == ["store.name"]
+    assert parse_close(text.replace("店舗0001", "\\ud83c\\udf5c")).store.name == "🍜"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    (json.dumps(close()).replace("3300", "9" * 21), "a number has 21 digits; no amount has more than 20"),
+    (json.dumps(close(extra=json.loads("[" * 40 + "]" * 40))), "extra" + "[0]" * 31 + ": nested more than 32 levels deep: not a daily close"),
+])
+def test_a_long_number_or_deep_nesting_is_refused_before_the_fields_are_looked_at(text, said):
+    with pytest.raises(InvalidInputError) as caught:
+        parse_close(text)
+    assert caught.value.message("en").splitlines()[1:] == [f"  - {said}"]
+
+
 def test_bytes_that_are_not_utf8_are_an_encoding_error_and_a_bom_is_accepted_alike():
     text = json.dumps(close(), ensure_ascii=False)
     with pytest.raises(InputEncodingError):
