@@ -345,7 +345,7 @@ class Ledger:
             return []
         now = dt.datetime.now(dt.UTC)
         ids = []
-        documents: dict[int, str] = {}  # an entry (object) handed to several targets is encoded once
+        columns: dict[int, tuple] = {}  # an entry (object) handed to several targets is encoded once
         new_entry = _NEW_ENTRY if self.sqlite else _NEW_ENTRY.replace("?", "%s")
         with self._transaction() as cursor:
             store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
@@ -362,10 +362,10 @@ class Ledger:
                 rows = []
                 for role, entries in (("reverse", record.reversed), ("add", record.added)):
                     for entry in entries:
-                        document = documents.get(id(entry))
-                        if document is None:
-                            document = documents[id(entry)] = _document(entry)
-                        rows.append((emission_id, len(rows), role, entry.key, entry.kind.value, entry.amount, document))
+                        values = columns.get(id(entry))
+                        if values is None:
+                            values = columns[id(entry)] = (entry.key, entry.kind.value, entry.amount, _document(entry))
+                        rows.append((emission_id, len(rows), role, *values))
                 if rows:
                     cursor.executemany(new_entry, rows)
                 ids.append(emission_id)
