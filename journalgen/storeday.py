@@ -104,10 +104,14 @@ def switch(folder: Path, outputs: dict[str, bytes]) -> Switched:
     importable). Raises OSError when the file system refuses a step; the folder then still holds
     the complete earlier set."""
     recover(folder)
-    if folder.exists() and not folder.is_dir():
+    try:
+        is_dir = stat.S_ISDIR(os.stat(folder).st_mode)
+    except FileNotFoundError:
+        is_dir = None
+    if is_dir is False:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-    previous = manifest_names(folder) if folder.is_dir() else set()
-    stale = sorted(name for name in previous if name not in outputs and (folder / name).exists())
+    previous = manifest_names(folder) if is_dir else set()
+    stale = sorted(name for name in previous if name not in outputs and os.path.exists(os.path.join(folder, name)))
     if not outputs and not stale:
         return Switched()
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -115,13 +119,13 @@ def switch(folder: Path, outputs: dict[str, bytes]) -> Switched:
     try:
         staging.mkdir()
         for name, data in outputs.items():
-            _write(staging / name, data)
-        if folder.is_dir():
+            _write(os.path.join(staging, name), data)
+        if is_dir:
             _carry(folder, staging, skip=previous | set(outputs) | {MANIFEST})
         if outputs:
-            _write(staging / MANIFEST, _manifest(outputs))
+            _write(os.path.join(staging, MANIFEST), _manifest(outputs))
         _fsync_folder(staging)
-        _swap_in(staging, folder)
+        _swap_in(staging, folder, replace=bool(is_dir))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -137,7 +141,7 @@ def recover(folder: Path) -> None:
     if not parent.is_dir():
         return
     prefix = f".{folder.name}{_SIBLING}"
-    leftovers = sorted(path for path in parent.iterdir() if path.name.startswith(prefix))
+    leftovers = sorted(parent / name for name in os.listdir(parent) if name.startswith(prefix))
     if not folder.exists():
         old = [path for path in leftovers if path.name.startswith(f"{prefix}old-")]
         if old:
@@ -154,13 +158,16 @@ def _sibling(folder: Path, kind: str) -> Path:
     return folder.parent / f".{folder.name}{_SIBLING}{kind}-{secrets.token_hex(6)}"
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: str, data: bytes) -> None:
     """Create `path` holding `data`, on disk before this returns (mode as open() would give)."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _carry(folder: Path, staging: Path, skip: set[str]) -> None:
@@ -191,10 +198,11 @@ def _fsync_folder(folder: Path) -> None:
         os.close(handle)
 
 
-def _swap_in(staging: Path, folder: Path) -> None:
-    """Put `staging` in the place of `folder` in one step; `staging` then holds the old folder,
-    which is removed (a failure to remove it is left for the next run's `recover`)."""
-    if not folder.exists():
+def _swap_in(staging: Path, folder: Path, replace: bool) -> None:
+    """Put `staging` in the place of `folder` (the existing folder when `replace`) in one step;
+    `staging` then holds the old folder, which is removed (a failure to remove it is left for the
+    next run's `recover`)."""
+    if not replace:
         os.rename(staging, folder)
         return
     try:

@@ -88,7 +88,7 @@ class VoidOfEarlierDay(DayWarning):
 def day_warnings(journal: Journal, settings: Settings) -> list[DayWarning]:
     """Every warning and note about `journal`, in journal order, then the day's totals."""
     found: list[DayWarning] = []
-    rows = rows_by_source(journal.close)
+    rows = None  # the close's rows by source, looked up only for a suspense line
     suspense = (settings.accounts.suspense_paid, settings.accounts.suspense_received)
     counter_side = {EntryKind.cash_in: "credit", EntryKind.cash_out: "debit"}
     for entry in journal.entries:
@@ -96,27 +96,33 @@ def day_warnings(journal: Journal, settings: Settings) -> list[DayWarning]:
             found.append(VoidOfEarlierDay((entry.key,), {
                 "receipt_no": entry.receipt_no, "original_date": entry.original_date.isoformat(),
                 "amount": entry.amount}))
+        side = counter_side.get(entry.kind)
+        if side is None:
+            continue
         for line in entry.lines:
-            if line.side != counter_side.get(entry.kind) or line.account not in suspense:
+            if line.side != side or line.account not in suspense:
                 continue
+            rows = rows_by_source(journal.close) if rows is None else rows
             for source in entry.sources:
                 movement = rows.get(source)
                 if isinstance(movement, CashMovement) and movement.reason not in settings.cash_movements:
                     found.append(SuspenseBooked((entry.key,), {
                         "reason": movement.reason, "direction": entry.kind, "amount": movement.amount,
                         "account": line.account}))
-    by_kind = {kind: tuple(e.key for e in journal.entries if e.kind is kind)
-               for kind in (EntryKind.shortage, EntryKind.overage, EntryKind.sale, EntryKind.void)}
+
+    def keys(kind: EntryKind) -> tuple[str, ...]:
+        return tuple(e.key for e in journal.entries if e.kind is kind)
+
     difference = journal.close.cash_count.difference if journal.close.cash_count else 0
     if difference < 0:
-        found.append(CashShortage(by_kind[EntryKind.shortage], {
+        found.append(CashShortage(keys(EntryKind.shortage), {
             "amount": -difference, "account": settings.accounts.shortage}))
     elif difference > 0:
-        found.append(CashOverage(by_kind[EntryKind.overage], {
+        found.append(CashOverage(keys(EntryKind.overage), {
             "amount": difference, "account": settings.accounts.overage}))
-    if journal.net_sales() < 0:
-        found.append(NegativeNetSales(by_kind[EntryKind.sale] + by_kind[EntryKind.void],
-                                      {"amount": journal.net_sales()}))
+    net_sales = journal.net_sales()
+    if net_sales < 0:
+        found.append(NegativeNetSales(keys(EntryKind.sale) + keys(EntryKind.void), {"amount": net_sales}))
     elif not journal.close.sales:
         found.append(NoSales((), {}))
     return found

@@ -345,7 +345,8 @@ class Ledger:
             return []
         now = dt.datetime.now(dt.UTC)
         ids = []
-        documents: dict[int, str] = {}  # an entry (object) handed to several targets is encoded once
+        columns: dict[int, tuple] = {}  # an entry (object) handed to several targets is encoded once
+        new_entry = _NEW_ENTRY if self.sqlite else _NEW_ENTRY.replace("?", "%s")
         with self._transaction() as cursor:
             store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
             for record in records:
@@ -358,14 +359,15 @@ class Ledger:
                     "output_hash": record.output_hash, "run_id": run_id, "created_at": now,
                     "committed_at": now if state == "committed" else None,
                 })).fetchone()[0]
-                roles = [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added]
-                if roles:
-                    cursor.executemany(self._sql(_NEW_ENTRY), [
-                        {"emission_id": emission_id, "position": position, "role": role, "key": entry.key,
-                         "kind": entry.kind.value, "amount": entry.amount,
-                         "document": documents.get(id(entry)) or documents.setdefault(id(entry), _document(entry))}
-                        for position, (role, entry) in enumerate(roles)
-                    ])
+                rows = []
+                for role, entries in (("reverse", record.reversed), ("add", record.added)):
+                    for entry in entries:
+                        values = columns.get(id(entry))
+                        if values is None:
+                            values = columns[id(entry)] = (entry.key, entry.kind.value, entry.amount, _document(entry))
+                        rows.append((emission_id, len(rows), role, *values))
+                if rows:
+                    cursor.executemany(new_entry, rows)
                 ids.append(emission_id)
         return ids
 
@@ -431,7 +433,8 @@ _NEW_EMISSION = (
     ":created_at, :committed_at) RETURNING id"
 )
 _NEW_ENTRY = ("INSERT INTO emitted_entries (emission_id, position, role, key, kind, amount, document) "
-              "VALUES (:emission_id, :position, :role, :key, :kind, :amount, :document)")
+              "VALUES (?, ?, ?, ?, ?, ?, ?)")
+"""Positional (`?`, `%s` for PostgreSQL): one tuple per entry is cheaper to build than a dict."""
 _COMMIT = "UPDATE emissions SET state = 'committed', committed_at = :now WHERE id IN ({ids}) AND state = 'pending'"
 _DISCARD = (
     "DELETE FROM emitted_entries WHERE emission_id IN "
