@@ -32,7 +32,7 @@ from journalgen.tax import TaxRounding
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 Name = Annotated[str, Field(min_length=1)]

@@ -38,7 +38,7 @@ DEFAULT_PURCHASE_TAX_CODES: dict[TaxCategory, int] = {TaxCategory.out_of_scope: 
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Walletable(_Frozen):
