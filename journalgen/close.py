@@ -120,7 +120,7 @@ PAYMENT_ORDER = {kind: index for index, kind in enumerate(PaymentKind)}
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 MAX_STORE_CODE = 64

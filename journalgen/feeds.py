@@ -13,7 +13,7 @@ from journalgen.settings import Settings
 class FeedModel(BaseModel):
     """Base of a feed file's models: frozen, and no field it does not declare."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def sales_tax(journal: Journal, settings: Settings) -> int:

@@ -22,7 +22,7 @@ class StoreLink(BaseModel):
     """One store's link with a feed target: `linked` (連携済 / 未連携) and the window
     `link_start` … `link_end` (連携開始日, 連携終了日; both inclusive, either may be left open)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     linked: bool = True
     link_start: dt.date | None = None

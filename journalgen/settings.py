@@ -32,7 +32,7 @@ from journalgen.tax import TaxRounding
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 Name = Annotated[str, Field(min_length=1)]

@@ -50,7 +50,7 @@ DEFAULT_SEGMENT_CODES: dict[tuple[str, str], int] = {
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class AspitStore(StoreLink):

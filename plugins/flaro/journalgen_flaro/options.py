@@ -38,7 +38,7 @@ def _loopback(host: str | None) -> bool:
 class FlaroOptions(BaseModel):
     """The validated `[targets.flaro]` table (README, "FLARO")."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     stores: dict[str, FlaroStore] = {}
     own_product_codes: bool = False

@@ -24,7 +24,7 @@ CASH_AND_DEPOSITS = "現金・預金"
 
 
 class _Read(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class Named(_Read):

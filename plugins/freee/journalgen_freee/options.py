@@ -38,7 +38,7 @@ DEFAULT_PURCHASE_TAX_CODES: dict[TaxCategory, int] = {TaxCategory.out_of_scope: 
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Walletable(_Frozen):

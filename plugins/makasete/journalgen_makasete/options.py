@@ -41,7 +41,7 @@ class MakaseteStore(StoreLink):
 class MakaseteOptions(BaseModel):
     """The validated `[targets.makasete]` table (README, "まかせてネットEX")."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     stores: dict[str, MakaseteStore] = {}
     payment: PaymentMapping = PaymentMapping()

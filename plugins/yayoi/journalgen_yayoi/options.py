@@ -49,7 +49,7 @@ REPLACEMENT_RULE = (
 class YayoiOptions(BaseModel):
     """The validated `[targets.yayoi]` table (see docs/yayoi.md for each key)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     sections: bool = False
     """Write 部門 (the store's section). Off by default: 弥生会計 オンライン and the スタンダード
