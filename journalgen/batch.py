@@ -16,14 +16,12 @@ run settles; the run stops with `WorkerLost`.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +115,9 @@ def _build_chunk(items: list[RawClose]) -> list[DayOutcome]:
 
 
 def _parallel(items: Iterable[RawClose | LoadedClose], job: Job, jobs: int) -> Iterator[DayOutcome]:
+    import multiprocessing  # here, not above: a one-process build imports no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["journalgen.batch"])
@@ -170,6 +171,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _outcomes(entry: Future | list[DayOutcome]) -> list[DayOutcome]:
+    from concurrent.futures.process import BrokenProcessPool
+
     if isinstance(entry, list):
         return entry
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,6 @@ import click
 from journalgen.cli_i18n import Group, context_lang
 from journalgen.console import Console, can_encode, echo, is_terminal, tolerate_unencodable
 from journalgen.i18n import Lang, default_lang, format_yen, translate
-from journalgen.safe_text import escaped
 
 if TYPE_CHECKING:  # the rest is imported by the command that needs it: `--help` and `schema` stay light
     from journalgen.errors import JournalgenError
@@ -358,6 +356,8 @@ def _report_resend(console: Console, outcome: DayOutcome) -> None:
 
 def _report(console: Console, outcome: DayOutcome) -> None:
     """A store-day's line as it finishes, its warnings under it."""
+    from journalgen.safe_text import escaped
+
     lang, error, named = console.lang, outcome.error, outcome.date is not None
     where = (f"{outcome.date} {outcome.store} {escaped(outcome.store_name)}" if named
              else escaped(outcome.source))
@@ -427,6 +427,7 @@ def _print_json(summary: RunSummary) -> None:
 def _report_skipped(input_path: Path, lang: Lang) -> None:
     """Name the entries of an input folder that are not read (sub-folders, other files, dangling links)."""
     from journalgen.inputs import skipped_inputs
+    from journalgen.safe_text import escaped
 
     for skipped in skipped_inputs(input_path):
         echo(translate("· {path}: not read: {reason}", lang).format(
@@ -451,6 +452,7 @@ def review(day, start, end, store_code, input_path, config, out_dir, fiscal_peri
     from journalgen.errors import JournalgenError
     from journalgen.inputs import read_closes
     from journalgen.review import open_in_browser, review_closes, write_index
+    from journalgen.safe_text import escaped
     from journalgen.summary import DayOutcome
 
     lang = lang or default_lang()
@@ -594,6 +596,8 @@ def schema() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def targets(as_json) -> None:
     """List installed targets with their distribution and version."""
+    import json
+
     from journalgen.errors import JournalgenError
     from journalgen.plugins import installed_targets
 
