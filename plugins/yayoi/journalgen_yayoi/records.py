@@ -106,14 +106,16 @@ class _RecordBuilder:
             direction="収入" if income else "支出",
             means=self.side(means, "借方" if income else "貸方", self.sub_account(means), tax_table, named),
             counter=self.side(counter, "貸方" if income else "借方", "", tax_table, named),
-            amount=entry.amount,
+            amount=debit.amount,  # the entry's one debit line
             description=self.description(debit.description, entry.key, named),
             due_date=means.due_date,
         )
 
     def description(self, text: str, key: str, entry: Callable[[], str]) -> str:
         """The 摘要, ending with ` #<key>` when asked; the key itself is never cut."""
-        suffix = f" #{key}" if self.options.key_in_description else ""
+        if not self.options.key_in_description:
+            return self.rules.fit(text, "摘要", DESCRIPTION, entry)
+        suffix = f" #{key}"
         return self.rules.fit(text, "摘要", Limit(columns=DESCRIPTION.columns - len(suffix)), entry) + suffix
 
     def sub_account(self, line: Line) -> str:

@@ -10,8 +10,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from journalgen_yayoi.errors import TextTooLongError, TextTooWideError, UnencodableTextError
 from journalgen_yayoi.options import YayoiOptions
@@ -30,10 +29,10 @@ CACHED_TEXTS = 4096
 few hundred."""
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     """How long a field may be, in characters and/or half-width columns (cp932 bytes: a
-    full-width character takes 2). 弥生会計 オンライン counts characters, the desktop columns."""
+    full-width character takes 2). 弥生会計 オンライン counts characters, the desktop columns.
+    A tuple, so that the text cache below hashes it in C."""
 
     characters: int | None = None
     columns: int | None = None
@@ -102,13 +101,13 @@ class TextRules:
         """`text` composed, made one line, cp932-encodable and within `limit`; raises
         UnencodableTextError or TextTooLongError/TextTooWideError, naming `entry()`, when settings
         do not ask to replace or truncate."""
-        fitted = _fitted(text, limit, *self._repairs)
+        fitted = _fitted(text, limit, self._repairs)
         if fitted is None:
             self._refuse(text, field, limit, entry())
         return fitted
 
     def _refuse(self, text: str, field: str, limit: Limit | None, entry: str) -> NoReturn:
-        encoded = _fitted(text, None, *self._repairs)
+        encoded = _fitted(text, None, self._repairs)
         if encoded is None:
             text = _one_line(text)
             char = next(char for char in text if not encodable(char))
@@ -122,8 +121,10 @@ class TextRules:
 
 
 @functools.lru_cache(maxsize=CACHED_TEXTS)
-def _fitted(text: str, limit: Limit | None, replace: bool, replacement: str, truncate: bool) -> str | None:
-    """`text` as `TextRules.fit` writes it, or None when it breaks a rule that is not to be repaired."""
+def _fitted(text: str, limit: Limit | None, repairs: tuple[bool, str, bool]) -> str | None:
+    """`text` as `TextRules.fit` writes it, or None when it breaks a rule that is not to be repaired;
+    `repairs`: whether to replace what cp932 cannot encode, by what, whether to truncate."""
+    replace, replacement, truncate = repairs
     text = _one_line(text)
     try:  # the whole text at once; character by character only when it fails
         read = as_cp932_reads(text)
