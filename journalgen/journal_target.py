@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from journalgen.hookspecs import hookimpl
@@ -16,6 +17,7 @@ from journalgen.i18n import translate
 from journalgen.target import Target
 
 if TYPE_CHECKING:
+    from journalgen.close import TaxCategory
     from journalgen.journal import Journal, Line
     from journalgen.settings import Settings
 
@@ -48,19 +50,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """How a cell Excel would read as a formula starts (OWASP, CSV injection)."""
 
 
-def neutralised(cell: object) -> object:
-    """A text cell that starts like a formula, prefixed with `'` so Excel shows it as text (as
-    OWASP recommends); numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+def neutralised(cells: Iterable[object]) -> list[object]:
+    """`cells` with each text cell that starts like a formula prefixed with `'`, so Excel shows it
+    as text (as OWASP recommends); numbers stay numbers."""
+    return ["'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in cells]
 
 
-def _side_cells(line: Line | None, settings: Settings) -> list[object]:
+def _side_cells(line: Line | None, tax_labels: Mapping[TaxCategory, str]) -> tuple[object, ...]:
     if line is None:
-        return [""] * 6
-    return [line.account, line.item or "", line.section or "", settings.tax_labels[line.tax],
-            line.amount, line.tax_amount]
+        return ("",) * 6
+    return line.account, line.item or "", line.section or "", tax_labels[line.tax], line.amount, line.tax_amount
 
 
 def render_csv(journal: Journal, settings: Settings) -> bytes:
@@ -69,14 +68,12 @@ def render_csv(journal: Journal, settings: Settings) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    date, tax_labels = journal.business_date.isoformat(), settings.tax_labels
     for entry in journal.entries:
-        for debit, credit in entry.pairs():
-            description = (debit or credit).description
-            writer.writerow([neutralised(cell) for cell in (
-                journal.business_date.isoformat(), entry.key, translate(entry.kind.value, "ja"),
-                *_side_cells(debit, settings), *_side_cells(credit, settings),
-                description, " ".join(entry.sources),
-            )])
+        head, sources = (date, entry.key, translate(entry.kind.value, "ja")), " ".join(entry.sources)
+        writer.writerows(neutralised((*head, *_side_cells(debit, tax_labels), *_side_cells(credit, tax_labels),
+                                      (debit or credit).description, sources))
+                         for debit, credit in entry.pairs())
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -102,11 +102,11 @@ def compile_template(source: str) -> Template:
 
 
 @functools.cache
-def _variables(source: str) -> frozenset[str] | None:
-    """The names a template reads from its context; None when it does not parse (rendering it
-    then says why)."""
+def _variables(source: str) -> tuple[str, ...] | None:
+    """The names a template reads from its context, sorted; None when it does not parse
+    (rendering it then says why)."""
     try:
-        return frozenset(meta.find_undeclared_variables(_ENVIRONMENT.parse(source)))
+        return tuple(sorted(meta.find_undeclared_variables(_ENVIRONMENT.parse(source))))
     except TemplateError:
         return None
 
@@ -118,8 +118,8 @@ def render_name(source: str, **context: Any) -> str:
     rendered once per distinct template and values of the variables it reads (values of immutable
     types: str, int, Store), so `{{ payment_label }}` renders once per label, not per store-day."""
     used = _variables(source)
-    return _rendered(source, tuple((key, type(value), value) for key, value in sorted(context.items())
-                                   if used is None or key in used))
+    keys = sorted(context) if used is None else [key for key in used if key in context]
+    return _rendered(source, tuple((key, type(context[key]), context[key]) for key in keys))
 
 
 @functools.lru_cache(maxsize=RENDERED_NAMES)

@@ -50,12 +50,13 @@ DealType = Literal["income", "expense"]
 
 @dataclass(frozen=True, slots=True)
 class Detail:
-    """One detail line: the neutral line booked in it, the entry it comes from, +1 or -1
-    (控除・マイナス行), and `wallet`, the account of the 口座 its money moves through (現金, a
-    bank …), None when 未決済."""
+    """One detail line: the neutral line booked in it, the entry it comes from, the entry's other
+    line (`money`: the money side, with its 取引先 and due date), +1 or -1 (控除・マイナス行), and
+    `wallet`, the account of the 口座 its money moves through (現金, a bank …), None when 未決済."""
 
     line: Line
     entry: Entry
+    money: Line
     sign: int
     wallet: str | None = None
 
@@ -63,11 +64,6 @@ class Detail:
     def amount(self) -> int:
         """The detail's signed amount: negative for a 控除・マイナス行."""
         return self.sign * self.line.amount
-
-    @property
-    def money(self) -> Line:
-        """The entry's other line: the money side, with its 取引先 and due date."""
-        return next(line for line in self.entry.lines if line is not self.line)
 
 
 Payments = tuple[tuple[str, int], ...]
@@ -147,9 +143,9 @@ def sales_drafts(
         if per_day:
             group = (-1, "sales")
         else:
-            group = (PAYMENT_ORDER[booked.payment], booked.payment.value + (f"-{money.partner}" if money.partner else ""))
+            group = (PAYMENT_ORDER[booked.payment], booked.payment + (f"-{money.partner}" if money.partner else ""))
         wallet = _payment_wallet(money, settings, is_walletable)
-        groups.setdefault(group, []).append(Detail(line=booked, entry=entry, sign=1 if sale else -1, wallet=wallet))
+        groups.setdefault(group, []).append(Detail(booked, entry, money, 1 if sale else -1, wallet))
     for (_, name), details in sorted(groups.items()):
         parts = _parts(details)
         for number, part in enumerate(parts, 1):
@@ -236,7 +232,7 @@ def other_drafts(
         cash = drawer.sub_account or settings.accounts.cash  # the 口座 of the store's drawer
         if entry.kind in (EntryKind.shortage, EntryKind.overage):
             yield DealDraft(ref=f"{base}-{entry.kind.value}", type="income" if inward else "expense",
-                            details=(Detail(other, entry, 1),), payments=((cash, entry.amount),),
+                            details=(Detail(other, entry, drawer, 1),), payments=((cash, entry.amount),),
                             purchase=not inward)
             continue
         ref = f"{base}-{'in' if inward else 'out'}-{entry.key[:8]}"
@@ -245,5 +241,6 @@ def other_drafts(
                                 to_account=cash if inward else other.account, amount=entry.amount,
                                 description=other.description)
         else:
-            yield DealDraft(ref=ref, type="income" if inward else "expense", details=(Detail(other, entry, 1),),
-                            payments=((cash, entry.amount),), purchase=not inward)
+            yield DealDraft(ref=ref, type="income" if inward else "expense",
+                            details=(Detail(other, entry, drawer, 1),), payments=((cash, entry.amount),),
+                            purchase=not inward)

@@ -11,12 +11,14 @@ filled in journal order.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import functools
 import io
 
 from journalgen_yayoi.errors import VoucherTooLongError
 from journalgen_yayoi.options import YayoiOptions
-from journalgen_yayoi.records import YayoiRecord, YayoiSide
-from journalgen_yayoi.text import ENCODING
+from journalgen_yayoi.records import YayoiRecord
+from journalgen_yayoi.text import CACHED_TEXTS, ENCODING
 
 COLUMNS = (
     "識別フラグ", "伝票No.", "決算", "取引日付",
@@ -51,28 +53,35 @@ def render_import(records: list[YayoiRecord], options: YayoiOptions, file: str =
 def voucher_rows(record: YayoiRecord, options: YayoiOptions) -> list[list[str]]:
     """The lines of one voucher: one, or as many as its largest amount needs at 9 digits each."""
     debit, credit = record.debit, record.credit
-    count = max(_parts_needed(value) for value in (record.amount, debit.tax_amount, credit.tax_amount))
-    amounts = split_evenly(record.amount, count)
-    debit_taxes = split_evenly(debit.tax_amount, count)
-    credit_taxes = split_evenly(credit.tax_amount, count)
-    flags = [options.single_line_flag] if count == 1 else ["2110", *["2100"] * (count - 2), "2101"]
-    rows = []
-    for index, flag in enumerate(flags):
-        cells = {
-            "識別フラグ": flag,
-            "取引日付": record.date.strftime("%Y/%m/%d"),
-            **_side(debit, amounts[index], debit_taxes[index]),
-            **_side(credit, amounts[index], credit_taxes[index]),
-            "摘要": record.description,
-            "期日": record.due_date.strftime("%Y/%m/%d") if record.due_date else "",
-            "タイプ": "0" if flag == "2000" else "3",  # 0 仕訳, 3 振替伝票
-            "仕訳メモ": record.memo,
-            "付箋1": "0",
-            "付箋2": "0",
-            "調整": "no",
-        }
-        rows.append([cells.get(column, "") for column in COLUMNS])
-    return rows
+    count = max(_parts_needed(record.amount), _parts_needed(debit.tax_amount), _parts_needed(credit.tax_amount))
+    date = _slashed(record.date)
+    due = _slashed(record.due_date) if record.due_date else ""
+    if count == 1:
+        return [_row(record, options.single_line_flag, record.amount, debit.tax_amount, credit.tax_amount, date=date,
+                     due=due)]
+    flags = ["2110", *["2100"] * (count - 2), "2101"]
+    return [_row(record, *cells, date=date, due=due) for cells in zip(
+        flags, split_evenly(record.amount, count), split_evenly(debit.tax_amount, count),
+        split_evenly(credit.tax_amount, count))]
+
+
+def _row(record: YayoiRecord, flag: str, amount: int, debit_tax: int, credit_tax: int, *, date: str,
+         due: str) -> list[str]:
+    """One line of the file, its 25 cells in the order of `COLUMNS`."""
+    debit, credit = record.debit, record.credit
+    return [
+        flag, "", "", date,
+        debit.account, debit.sub_account, debit.section, debit.tax_category, str(amount), str(debit_tax),
+        credit.account, credit.sub_account, credit.section, credit.tax_category, str(amount), str(credit_tax),
+        record.description, "", due, "0" if flag == "2000" else "3",  # タイプ: 0 仕訳, 3 振替伝票
+        "", record.memo, "0", "0", "no",
+    ]
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _slashed(date: dt.date) -> str:
+    """取引日付 and 期日 as 弥生 writes them: 2025/01/10."""
+    return date.strftime("%Y/%m/%d")
 
 
 def split_evenly(amount: int, parts: int) -> list[int]:
@@ -83,18 +92,6 @@ def split_evenly(amount: int, parts: int) -> list[int]:
 
 def _parts_needed(amount: int) -> int:
     return max(1, -(-amount // MAX_AMOUNT))
-
-
-def _side(side: YayoiSide, amount: int, tax_amount: int) -> dict[str, str]:
-    at = side.position
-    return {
-        f"{at}勘定科目": side.account,
-        f"{at}補助科目": side.sub_account,
-        f"{at}部門": side.section,
-        f"{at}税区分": side.tax_category,
-        f"{at}金額": str(amount),
-        f"{at}税金額": str(tax_amount),
-    }
 
 
 def _encoded(rows: list[list[str]]) -> bytes:

@@ -9,6 +9,7 @@ renderings write exactly the same words.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -73,42 +74,49 @@ class YayoiRecord:
 def build_records(journal: Journal, settings: Settings, options: YayoiOptions) -> list[YayoiRecord]:
     """Every entry of `journal` as a 弥生 取引, in journal order; raises a YayoiError when a
     text breaks the cp932 or length rules or a 税区分 is not mapped."""
-    return [_record(journal, entry, settings, options) for entry in journal.entries]
+    return list(map(_RecordBuilder(journal, settings, options).record, journal.entries))
 
 
-def _record(journal: Journal, entry: Entry, settings: Settings, options: YayoiOptions) -> YayoiRecord:
-    (debit,) = (line for line in entry.lines if line.side == "debit")
-    (credit,) = (line for line in entry.lines if line.side == "credit")
-    income = entry.kind in INCOME_KINDS
-    means, counter = (debit, credit) if income else (credit, debit)
-    sides = _SideBuilder(journal, entry, settings, options)
-    return YayoiRecord(
-        key=entry.key,
-        kind=entry.kind,
-        date=journal.business_date,
-        direction="収入" if income else "支出",
-        means=sides.build(means, "借方" if income else "貸方", sub_account=sides.sub_account(means)),
-        counter=sides.build(counter, "貸方" if income else "借方", sub_account=""),
-        amount=entry.amount,
-        description=_description(debit.description, entry.key, sides.rules, options),
-        due_date=means.due_date,
-    )
+class _RecordBuilder:
+    """Turns the entries of one store-day into YayoiRecords, fitting their texts to 弥生's rules."""
 
-
-def _description(text: str, key: str, rules: TextRules, options: YayoiOptions) -> str:
-    """The 摘要, ending with ` #<key>` when asked; the key itself is never cut."""
-    suffix = f" #{key}" if options.key_in_description else ""
-    return rules.fit(text, "摘要", Limit(columns=DESCRIPTION.columns - len(suffix))) + suffix
-
-
-class _SideBuilder:
-    """Turns a journal line into a YayoiSide, fitting its texts to 弥生's rules."""
-
-    def __init__(self, journal: Journal, entry: Entry, settings: Settings, options: YayoiOptions):
-        self.settings = settings
+    def __init__(self, journal: Journal, settings: Settings, options: YayoiOptions):
+        self.date = journal.business_date
+        self.cash = settings.accounts.cash
         self.options = options
-        self.rules = TextRules(options, journal.source, f"{entry.kind.value} {entry.key}")
-        self.tax_table = "purchase_tax_categories" if entry.kind in PURCHASE_KINDS else "sales_tax_categories"
+        self.rules = TextRules(options, journal.source)
+        self.tables = {table: getattr(options, table) for table in (
+            "sales_tax_categories", "purchase_tax_categories", "sales_return_tax_categories")}
+
+    def record(self, entry: Entry) -> YayoiRecord:
+        """`entry` as a 取引."""
+        (debit,) = (line for line in entry.lines if line.side == "debit")
+        (credit,) = (line for line in entry.lines if line.side == "credit")
+        income = entry.kind in INCOME_KINDS
+        means, counter = (debit, credit) if income else (credit, debit)
+        tax_table = "purchase_tax_categories" if entry.kind in PURCHASE_KINDS else "sales_tax_categories"
+
+        def named() -> str:
+            return f"{entry.kind.value} {entry.key}"
+
+        return YayoiRecord(
+            key=entry.key,
+            kind=entry.kind,
+            date=self.date,
+            direction="収入" if income else "支出",
+            means=self.side(means, "借方" if income else "貸方", self.sub_account(means), tax_table, named),
+            counter=self.side(counter, "貸方" if income else "借方", "", tax_table, named),
+            amount=debit.amount,  # the entry's one debit line
+            description=self.description(debit.description, entry.key, named),
+            due_date=means.due_date,
+        )
+
+    def description(self, text: str, key: str, entry: Callable[[], str]) -> str:
+        """The 摘要, ending with ` #<key>` when asked; the key itself is never cut."""
+        if not self.options.key_in_description:
+            return self.rules.fit(text, "摘要", DESCRIPTION, entry)
+        suffix = f" #{key}"
+        return self.rules.fit(text, "摘要", Limit(columns=DESCRIPTION.columns - len(suffix)), entry) + suffix
 
     def sub_account(self, line: Line) -> str:
         """補助科目 of the 取引手段: its 取引先 when settings name one (弥生 keeps a 取引先 as the
@@ -116,29 +124,29 @@ class _SideBuilder:
         non-cash payment accounts only."""
         if line.partner or line.sub_account:
             return line.partner or line.sub_account or ""
-        if line.payment is None or line.account == self.settings.accounts.cash or self.options.sub_account == "none":
+        if line.payment is None or line.account == self.cash or self.options.sub_account == "none":
             return ""
         if self.options.sub_account == "payment_item" and line.payment_item is not None:
             return line.payment_item.name
         return line.payment_label or ""
 
-    def build(self, line: Line, position: Literal["借方", "貸方"], sub_account: str) -> YayoiSide:
+    def side(self, line: Line, position: Literal["借方", "貸方"], sub_account: str, tax_table: str,
+             entry: Callable[[], str]) -> YayoiSide:
         """`line` as the side at `position`, with `sub_account` as its 補助科目: names fitted to
-        弥生's limits, 部門 only when `sections` is on, 税区分 from the sales or purchase table;
-        raises UnmappedTaxError when that table names no 税区分 for the line's tax. A 売上返還 line
-        takes its name from `sales_return_tax_categories`."""
-        table = "sales_return_tax_categories" if line.sales_return else self.tax_table
-        names = getattr(self.options, table)
+        弥生's limits, 部門 only when `sections` is on, 税区分 from `tax_table` (sales or
+        purchase); raises UnmappedTaxError when that table names no 税区分 for the line's tax. A
+        売上返還 line takes its name from `sales_return_tax_categories`."""
+        table = "sales_return_tax_categories" if line.sales_return else tax_table
+        names = self.tables[table]
         if line.tax not in names:
-            raise UnmappedTaxError(file=self.rules.file, table=table, tax=line.tax.value,
-                                   entry=self.rules.entry, field=f"targets.yayoi.{table}",
-                                   value=line.tax.value)
+            raise UnmappedTaxError(file=self.rules.file, table=table, tax=line.tax.value, entry=entry(),
+                                   field=f"targets.yayoi.{table}", value=line.tax.value)
         fit = self.rules.fit
         return YayoiSide(
             position=position,
-            account=fit(line.account, f"{position}勘定科目", ACCOUNT),
-            sub_account=fit(sub_account, f"{position}補助科目", SUB_ACCOUNT),
-            section=fit(line.section or "", f"{position}部門", SECTION) if self.options.sections else "",
-            tax_category=fit(names[line.tax], f"{position}税区分"),
+            account=fit(line.account, f"{position}勘定科目", ACCOUNT, entry),
+            sub_account=fit(sub_account, f"{position}補助科目", SUB_ACCOUNT, entry),
+            section=fit(line.section or "", f"{position}部門", SECTION, entry) if self.options.sections else "",
+            tax_category=fit(names[line.tax], f"{position}税区分", None, entry),
             tax_amount=line.tax_amount,
         )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple, NoReturn
 
 from journalgen_yayoi.errors import TextTooLongError, TextTooWideError, UnencodableTextError
 from journalgen_yayoi.options import YayoiOptions
@@ -24,13 +25,14 @@ LOOK_ALIKES = {
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CACHED_TEXTS = 4096
-"""How many distinct texts the pure functions below remember: a run has a few hundred."""
+"""How many distinct texts (with their limits) the pure functions below remember: a run has a
+few hundred."""
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     """How long a field may be, in characters and/or half-width columns (cp932 bytes: a
-    full-width character takes 2). 弥生会計 オンライン counts characters, the desktop columns."""
+    full-width character takes 2). 弥生会計 オンライン counts characters, the desktop columns.
+    A tuple, so that the text cache below hashes it in C."""
 
     characters: int | None = None
     columns: int | None = None
@@ -82,56 +84,65 @@ def width(text: str) -> int:
     return len(text.encode(ENCODING))
 
 
-@functools.lru_cache(maxsize=CACHED_TEXTS)
 def _one_line(text: str) -> str:
     """`text` composed, each control character a space."""
     return _CONTROL.sub(" ", composed(text))
 
 
-@functools.lru_cache(maxsize=CACHED_TEXTS)
-def _cp932_read(text: str) -> str | None:
-    """`text` as it reads back from cp932 when cp932 encodes all of it, else None."""
-    try:
-        return as_cp932_reads(text)
-    except UnicodeEncodeError:
-        return None
-
-
 class TextRules:
-    """Applies the cp932 and length rules to the text of one voucher, naming it in errors."""
+    """Applies the cp932 and length rules to the texts of one store-day, naming the voucher and
+    field in errors."""
 
-    def __init__(self, options: YayoiOptions, file: str, entry: str):
-        self.options = options
+    def __init__(self, options: YayoiOptions, file: str):
         self.file = file
-        self.entry = entry
+        self._repairs = (options.unencodable == "replace", options.replacement, options.overlong == "truncate")
 
-    def fit(self, text: str, field: str, limit: Limit | None = None) -> str:
+    def fit(self, text: str, field: str, limit: Limit | None, entry: Callable[[], str]) -> str:
         """`text` composed, made one line, cp932-encodable and within `limit`; raises
-        UnencodableTextError or TextTooLongError/TextTooWideError when settings do not ask to
-        replace or truncate."""
-        text = _one_line(text)
-        read = _cp932_read(text)  # the whole text at once; character by character only when it fails
-        text = read if read is not None else "".join(self._encodable(char, text, field) for char in text)
-        if limit is None or limit.fits(text):
-            return text
-        if self.options.overlong == "truncate":
-            return _truncated(text, limit)
-        if limit.characters is not None and len(text) > limit.characters:
-            raise TextTooLongError(file=self.file, field=field, value=text, entry=self.entry,
-                                   length=len(text), limit=limit.characters)
-        raise TextTooWideError(file=self.file, field=field, value=text, entry=self.entry,
-                               length=width(text), limit=limit.columns)
+        UnencodableTextError or TextTooLongError/TextTooWideError, naming `entry()`, when settings
+        do not ask to replace or truncate."""
+        fitted = _fitted(text, limit, self._repairs)
+        if fitted is None:
+            self._refuse(text, field, limit, entry())
+        return fitted
 
-    def _encodable(self, char: str, text: str, field: str) -> str:
-        if encodable(char):
-            return as_cp932_reads(char)
-        if self.options.unencodable == "replace":
-            for candidate in (LOOK_ALIKES.get(char, ""), unicodedata.normalize("NFKC", char)):
-                if candidate and encodable(candidate):
-                    return as_cp932_reads(candidate)
-            return as_cp932_reads(self.options.replacement)
-        raise UnencodableTextError(file=self.file, field=field, value=text, entry=self.entry,
-                                   char=char, codepoint=f"U+{ord(char):04X}")
+    def _refuse(self, text: str, field: str, limit: Limit | None, entry: str) -> NoReturn:
+        encoded = _fitted(text, None, self._repairs)
+        if encoded is None:
+            text = _one_line(text)
+            char = next(char for char in text if not encodable(char))
+            raise UnencodableTextError(file=self.file, field=field, value=text, entry=entry,
+                                       char=char, codepoint=f"U+{ord(char):04X}")
+        if limit.characters is not None and len(encoded) > limit.characters:
+            raise TextTooLongError(file=self.file, field=field, value=encoded, entry=entry,
+                                   length=len(encoded), limit=limit.characters)
+        raise TextTooWideError(file=self.file, field=field, value=encoded, entry=entry,
+                               length=width(encoded), limit=limit.columns)
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _fitted(text: str, limit: Limit | None, repairs: tuple[bool, str, bool]) -> str | None:
+    """`text` as `TextRules.fit` writes it, or None when it breaks a rule that is not to be repaired;
+    `repairs`: whether to replace what cp932 cannot encode, by what, whether to truncate."""
+    replace, replacement, truncate = repairs
+    text = _one_line(text)
+    try:  # the whole text at once; character by character only when it fails
+        read = as_cp932_reads(text)
+    except UnicodeEncodeError:
+        if not replace:
+            return None
+        read = "".join(_replaced(char, replacement) for char in text)
+    if limit is None or limit.fits(read):
+        return read
+    return _truncated(read, limit) if truncate else None
+
+
+def _replaced(char: str, replacement: str) -> str:
+    """`char` as cp932 reads it back, else its look-alike, its NFKC form or `replacement`."""
+    for candidate in (char, LOOK_ALIKES.get(char, ""), unicodedata.normalize("NFKC", char)):
+        if candidate and encodable(candidate):
+            return as_cp932_reads(candidate)
+    return as_cp932_reads(replacement)
 
 
 def _truncated(text: str, limit: Limit) -> str:
