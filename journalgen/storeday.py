@@ -30,17 +30,17 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import functools
 import json
 import os
 import secrets
 import shutil
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from journalgen.errors import OutputBusyError
 
@@ -50,6 +50,8 @@ LOCK_FILE = ".journalgen.lock"
 """The lock file in the output folder, held for the whole of a run that writes there."""
 TEMPORARY_PREFIX = ".journalgen-tmp-"
 """The prefix of a file being written in place (`write_atomically`); such a file is never output."""
+LOCK_POLL_S = 0.05
+"""How often a run waiting for the output lock tries it again."""
 _SIBLING = ".journalgen-"
 _RENAME_EXCHANGE = 2
 
@@ -64,18 +66,24 @@ class Switched:
 
 @contextlib.contextmanager
 def output_lock(out_dir: Path, wait: float = 0) -> Iterator[None]:
-    """Hold `OUT/.journalgen.lock` for the block; OutputBusyError when another run holds it
-    (still, after waiting `wait` seconds for it)."""
+    """Hold `OUT/.journalgen.lock` (an advisory `flock`, let go when the process ends however it
+    ends) for the block; OutputBusyError when another run holds it (still, after waiting `wait`
+    seconds for it)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(out_dir / LOCK_FILE, timeout=wait)
+    descriptor = os.open(out_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        lock.acquire()
-    except Timeout:
-        raise OutputBusyError(folder=str(out_dir), lock=str(out_dir / LOCK_FILE)) from None
-    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputBusyError(folder=str(out_dir), lock=str(out_dir / LOCK_FILE)) from None
+                time.sleep(LOCK_POLL_S)
         yield
     finally:
-        lock.release()
+        os.close(descriptor)  # lets go of the lock
 
 
 def manifest_names(folder: Path) -> set[str]:

@@ -4,19 +4,20 @@ to a run, and what journalgen must do instead of crashing, mixing builds or losi
 from __future__ import annotations
 
 import copy
+import fcntl
+import threading
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filelock import FileLock
 
 from journalgen import JournalgenError, build, parse_close
 from journalgen.cli import cli
 from journalgen.errors import InputEncodingError, InvalidInputError, SettingsError
 from journalgen.inputs import SAMPLE_SETTINGS
 from journalgen.settings import load_settings
-from journalgen.storeday import LOCK_FILE, MANIFEST
+from journalgen.storeday import LOCK_FILE, MANIFEST, output_lock
 
 GOOD = {
     "business_date": "2025-01-10",
@@ -272,11 +273,23 @@ def test_what_a_killed_run_left_is_removed_by_the_next_run_and_never_taken_for_o
 def test_a_second_run_into_a_busy_output_folder_stops_and_touches_nothing(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    with FileLock(out / LOCK_FILE):
+    with open(out / LOCK_FILE, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another journalgen run holds it
         result = run("build", "--input", write(tmp_path, "a.json", close()), "--out", out, "--lang", "en")
     assert_clean(result)
     assert result.exit_code == 1 and "[OUTPUT_BUSY]" in result.stderr
     assert [p.name for p in out.iterdir()] == [LOCK_FILE]
+
+
+def test_the_output_lock_waits_for_a_run_that_lets_go_and_is_let_go_after_the_block(tmp_path):
+    other = open(tmp_path / LOCK_FILE, "w")
+    fcntl.flock(other, fcntl.LOCK_EX)
+    threading.Timer(0.3, other.close).start()  # the other run ends
+    with output_lock(tmp_path, wait=30), open(tmp_path / LOCK_FILE) as probe:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(tmp_path / LOCK_FILE) as probe:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def test_the_manifest_names_exactly_what_the_build_wrote(tmp_path):
