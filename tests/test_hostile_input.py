@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from journalgen import JournalgenError, build, parse_close
 from journalgen.cli import cli
 from journalgen.errors import InputEncodingError, InvalidInputError, SettingsError
-from journalgen.inputs import SAMPLE_SETTINGS
+from journalgen.close import DailyClose
+from journalgen.inputs import MAX_DIGITS, SAMPLE_SETTINGS
 from journalgen.settings import load_settings
 from journalgen.storeday import LOCK_FILE, MANIFEST, output_lock
 
@@ -149,6 +150,35 @@ def test_a_long_number_or_deep_nesting_is_refused_before_the_fields_are_looked_a
     with pytest.raises(InvalidInputError) as caught:
         parse_close(text)
     assert caught.value.message("en").splitlines()[1:] == [f"  - {said}"]
+
+
+def test_no_close_the_schema_accepts_can_nest_deeper_or_hold_a_longer_number_than_the_reader_allows():
+    """The reader's quick path (`inputs._plain_close`) skips the depth and digit checks on the
+    grounds that a close that validates cannot break them: every object closed to unknown keys,
+    every integer bounded or one of a few values. A field that breaks this must fail here."""
+    integers, objects = [], []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                integers.append((path, node))
+            if "properties" in node or node.get("type") == "object":
+                objects.append((path, node))
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(DailyClose.model_json_schema(), "")
+    assert integers and objects
+    for path, node in integers:
+        largest = node.get("maximum", max(node.get("enum", [10**MAX_DIGITS])))
+        assert len(str(largest)) <= MAX_DIGITS, path
+    for path, node in objects:
+        assert node.get("additionalProperties") is False, path
+        for name, field in node.get("properties", {}).items():  # no field of any shape (Any)
+            assert {"type", "$ref", "anyOf", "allOf", "enum", "const"} & field.keys(), f"{path}/{name}"
 
 
 def test_bytes_that_are_not_utf8_are_an_encoding_error_and_a_bom_is_accepted_alike():
