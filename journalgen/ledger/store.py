@@ -233,8 +233,8 @@ class Ledger:
             return connection.execute(self._sql(sql), self._params(params)).fetchall()
 
     def _sql(self, sql: str) -> str:
-        """`sql` written with `:name` parameters, in the driver's style."""
-        return sql if self.sqlite else re.sub(r":(\w+)", r"%(\1)s", sql)
+        """`sql` written with `:name` (or positional `?`) parameters, in the driver's style."""
+        return sql if self.sqlite else re.sub(r":(\w+)", r"%(\1)s", sql).replace("?", "%s")
 
     def _params(self, params: Mapping[str, object]) -> dict[str, object]:
         """Dates and times as SQLAlchemy stored them in SQLite (text); PostgreSQL takes them as they are."""
@@ -346,7 +346,6 @@ class Ledger:
         now = dt.datetime.now(dt.UTC)
         ids = []
         columns: dict[int, tuple] = {}  # an entry (object) handed to several targets is encoded once
-        new_entry = _NEW_ENTRY if self.sqlite else _NEW_ENTRY.replace("?", "%s")
         with self._transaction() as cursor:
             store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
             for record in records:
@@ -367,7 +366,7 @@ class Ledger:
                             values = columns[id(entry)] = (entry.key, entry.kind.value, entry.amount, _document(entry))
                         rows.append((emission_id, len(rows), role, *values))
                 if rows:
-                    cursor.executemany(new_entry, rows)
+                    cursor.executemany(self._sql(_NEW_ENTRY), rows)
                 ids.append(emission_id)
         return ids
 
@@ -434,7 +433,7 @@ _NEW_EMISSION = (
 )
 _NEW_ENTRY = ("INSERT INTO emitted_entries (emission_id, position, role, key, kind, amount, document) "
               "VALUES (?, ?, ?, ?, ?, ?, ?)")
-"""Positional (`?`, `%s` for PostgreSQL): one tuple per entry is cheaper to build than a dict."""
+"""Positional: one tuple per entry is cheaper to build than a dict."""
 _COMMIT = "UPDATE emissions SET state = 'committed', committed_at = :now WHERE id IN ({ids}) AND state = 'pending'"
 _DISCARD = (
     "DELETE FROM emitted_entries WHERE emission_id IN "
