@@ -96,7 +96,6 @@ class _Booker:
             problem = Problem(f"naming.{template_field}", template, "{error}", {"error": str(exc)})
             raise SettingsError(file=self.settings.file_name, problems=(problem,)) from None
 
-
     def payment_context(
         self, payment: PaymentKind, tax: TaxCategory, payment_item: PaymentItem | None
     ) -> dict[str, Any]:
