@@ -1,15 +1,17 @@
 """The whole bench in one process and one run: a table on stdout and the figures as JSON.
 
 Run: .venv/bin/python bench/run.py [--sizes 1000,10000,100000] [--stages 1000] [--runs 20]
-                                  [--jobs-at N] [--parts stages,builds,scale,startup] [--seed S]
+                                  [--repeats 1] [--jobs-at N] [--parts stages,builds,scale,startup] [--seed S]
                                   [--scale-sizes 1000,10000,100000] [--json bench-results.json] [--work DIR]
 
 For each size N it generates N seeded closes (closes.py) and runs, each as a child process
 measured with `os.wait4`: the CLI build to files of the three default targets (`--jobs 1`
 where this journalgen has `--jobs`), the same build of the journal target alone, and the floor
 (floor.py) on the same closes with the same files and bytes per store-day as that build wrote,
-without and with one fsync per store-day; at `--jobs-at` also `--jobs 2`. Every run writes into a
-fresh folder, removed afterwards. Needs `pip install -e '.[bench]'` (orjson, for the floor).
+without and with one fsync per store-day; at `--jobs-at` also `--jobs 2`. With `--repeats R` the
+three-target build, the floors and `--jobs 2` run R times each, taking turns, and the medians
+count. Every run writes into a fresh folder, removed afterwards. Needs `pip install -e '.[bench]'`
+(orjson, for the floor).
 
 The scale part (`--parts scale`) builds the journal target alone, `--jobs 1`, at each of
 `--scale-sizes`: whether throughput and peak memory stay flat as a batch grows (100k store-days
@@ -23,6 +25,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,44 +67,69 @@ def _done(count: int, name: str, run: dict) -> None:
           f"sys {run['sys_s']} s, peak RSS {run['max_rss_mb']} MB", file=sys.stderr)
 
 
-def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | None) -> dict:
-    """Builds, floors and their ratios for `count` store-days."""
+def _median(runs: list[Usage]) -> Usage:
+    """Each figure's median over `runs` (each figure on its own: a run's figures need not be one run's)."""
+    def middle(values: list[float]) -> float:
+        return round(statistics.median(values), 4)
+    return Usage(middle([run.wall_s for run in runs]), middle([run.user_s for run in runs]),
+                 middle([run.sys_s for run in runs]), middle([run.max_rss_mb for run in runs]),
+                 max(run.returncode for run in runs))
+
+
+def _figures(count: int, runs: list[Usage]) -> dict:
+    """The median run's figures, with every run's when there were several."""
+    median = _median(runs)
+    figures = {**median.figures(), **_per_s(count, median)}
+    if len(runs) > 1:
+        figures["runs"] = [run.figures() for run in runs]
+    return figures
+
+
+def size_figures(count: int, work: Path, seed: int, jobs: bool, jobs_at: int | None, repeats: int = 1) -> dict:
+    """Builds, floors and their ratios for `count` store-days. With `repeats` > 1 the three-target
+    build, the floors and `--jobs 2` run that many times, taking turns, and each figure is the
+    median: on a shared machine one run of the floor (about a second) can be off by half."""
     closes = write_closes(work / f"closes-{count}.jsonl", count, seed)
     settings = write_settings(work / f"settings-{count}.toml", count)
     serial = 1 if jobs else None
-    figures: dict = {"store_days": count, "input_bytes": closes.stat().st_size}
-    print(f"[{count}] build, three targets …", file=sys.stderr)
-    usage, out = _build(closes, settings, work, DEFAULT_TARGETS, serial)
-    files = layout(out)
-    figures["files"] = sum(len(v) for v in files.values())
-    figures["output_bytes"] = sum(size for v in files.values() for _, size in v)
-    shutil.rmtree(out)
-    figures["build"] = {**usage.figures(), **_per_s(count, usage)}
-    _done(count, "build", figures["build"])
-    (work / "layout.json").write_text(json.dumps(files))
-    for name, extra in (("floor", []), ("floor_fsync", ["--fsync"])):
-        print(f"[{count}] {name} …", file=sys.stderr)
-        out = work / f"floor-{time.monotonic_ns()}"
-        usage = measured([PYTHON, str(BENCH / "floor.py"), str(closes), str(work / "layout.json"), str(out), *extra])
+    figures: dict = {"store_days": count, "input_bytes": closes.stat().st_size, "repeats": repeats}
+    runs: dict[str, list[Usage]] = {"build": [], "floor": [], "floor_fsync": [], "build_jobs2": []}
+    for repeat in range(1, repeats + 1):
+        print(f"[{count}] build, three targets ({repeat}/{repeats}) …", file=sys.stderr)
+        usage, out = _build(closes, settings, work, DEFAULT_TARGETS, serial)
+        if repeat == 1:
+            files = layout(out)
+            figures["files"] = sum(len(v) for v in files.values())
+            figures["output_bytes"] = sum(size for v in files.values() for _, size in v)
+            (work / "layout.json").write_text(json.dumps(files))
         shutil.rmtree(out)
-        figures[name] = {**usage.figures(), **_per_s(count, usage)}
-        _done(count, name, figures[name])
-        build = figures["build"]
-        figures[f"build/{name}"] = {"cpu": round(build["cpu_s"] / usage.cpu_s, 2),
-                                    "user": round(build["user_s"] / usage.user_s, 2)}
+        runs["build"].append(usage)
+        for name, extra in (("floor", []), ("floor_fsync", ["--fsync"])):
+            out = work / f"floor-{time.monotonic_ns()}"
+            runs[name].append(measured([PYTHON, str(BENCH / "floor.py"), str(closes), str(work / "layout.json"),
+                                        str(out), *extra]))
+            shutil.rmtree(out)
+        if count == jobs_at and jobs:
+            print(f"[{count}] build --jobs 2 ({repeat}/{repeats}) …", file=sys.stderr)
+            usage, out = _build(closes, settings, work, DEFAULT_TARGETS, 2)
+            shutil.rmtree(out)
+            runs["build_jobs2"].append(usage)
+    for name, measured_runs in runs.items():
+        if measured_runs:
+            figures[name] = _figures(count, measured_runs)
+            _done(count, name, figures[name])
+    build = figures["build"]
+    for name in ("floor", "floor_fsync"):
+        figures[f"build/{name}"] = {"cpu": round(build["cpu_s"] / figures[name]["cpu_s"], 2),
+                                    "user": round(build["user_s"] / figures[name]["user_s"], 2)}
     print(f"[{count}] build, journal only …", file=sys.stderr)
     usage, out = _build(closes, settings, work, ["journal"], serial)
     shutil.rmtree(out)
-    figures["build_journal"] = {**usage.figures(), **_per_s(count, usage)}
+    figures["build_journal"] = _figures(count, [usage])
     _done(count, "build_journal", figures["build_journal"])
     if count == jobs_at:
         if jobs:
-            print(f"[{count}] build --jobs 2 …", file=sys.stderr)
-            usage, out = _build(closes, settings, work, DEFAULT_TARGETS, 2)
-            shutil.rmtree(out)
-            figures["build_jobs2"] = {**usage.figures(), **_per_s(count, usage)}
-            _done(count, "build_jobs2", figures["build_jobs2"])
-            figures["jobs2/jobs1"] = round(figures["build_jobs2"]["per_s"] / figures["build"]["per_s"], 2)  # wall time
+            figures["jobs2/jobs1"] = round(figures["build_jobs2"]["per_s"] / build["per_s"], 2)  # wall time
         else:
             figures["build_jobs2"] = "--jobs not supported by this journalgen"
     closes.unlink()
@@ -191,6 +219,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="store-day counts, comma-separated")
     parser.add_argument("--stages", type=int, default=1000, help="store-days of the in-process stages")
     parser.add_argument("--runs", type=int, default=20, help="runs of each start-up command")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="runs of each build and floor per size, taking turns; the medians count")
     parser.add_argument("--jobs-at", type=int, help="the size to compare --jobs 1 and 2 at (default: the largest ≤ 10000)")
     parser.add_argument("--parts", default="stages,builds,startup", help="which parts to run (stages, builds, scale, startup)")
     parser.add_argument("--scale-sizes", default="1000,10000,100000", help="store-day counts of the scale part")
@@ -219,7 +249,8 @@ def main() -> None:
         if "builds" in parts:
             results["sizes"] = {}
             for count in sizes:
-                results["sizes"][count] = size_figures(count, work, args.seed, results["info"]["jobs"], jobs_at)
+                results["sizes"][count] = size_figures(count, work, args.seed, results["info"]["jobs"], jobs_at,
+                                                           args.repeats)
                 _save(args.json, results)
         if "scale" in parts:
             results["scale"] = scale_figures([int(size) for size in args.scale_sizes.split(",")], work, args.seed)
