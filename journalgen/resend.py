@@ -186,7 +186,7 @@ class Emitter:
             resend = planned.resend
             if resend is not None:
                 self.write(directory / resend.folder, planned.outputs_in(resend.folder))
-            self.ledger.commit(ids)
+            self.ledger.commit(ids, durable=False)  # lost with the power: settled from the files
         return written, planned
 
     def settle(self, key: StoreDayKey, directory: Path) -> None:

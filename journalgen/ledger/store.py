@@ -212,13 +212,18 @@ class Ledger:
                 self._idle.append(connection)
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        """A cursor in one write transaction (`BEGIN IMMEDIATE` on SQLite), committed at the end."""
+    def _transaction(self, durable: bool = True) -> Iterator[Any]:
+        """A cursor in one write transaction (`BEGIN IMMEDIATE` on SQLite), committed at the end:
+        on disk when it ends, or with `durable=False` without waiting for the disk (see `commit`)."""
         with self._connection() as connection:
             if not self.sqlite:
                 with connection.transaction():
+                    if not durable:
+                        connection.execute("SET LOCAL synchronous_commit = off")
                     yield connection.cursor()
                 return
+            # a setting of the connection, set for every transaction: NORMAL syncs only at checkpoints
+            connection.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection.cursor()
@@ -370,12 +375,16 @@ class Ledger:
                 ids.append(emission_id)
         return ids
 
-    def commit(self, ids: Sequence[int]) -> None:
-        """Mark pending emissions committed."""
+    def commit(self, ids: Sequence[int], durable: bool = True) -> None:
+        """Mark pending emissions committed. With `durable=False` the commit does not wait for
+        the disk: a power loss or a crash of the database server (not of this process) may lose
+        it, and the emissions are then pending again, until the ledger's next durable write makes
+        it durable with that write (the database's log is one sequence). Only for a caller whose
+        pending emissions the next run settles from what is on disk (`Emitter`)."""
         if not ids:
             return
         params = {**_ids(ids), "now": dt.datetime.now(dt.UTC)}
-        with self._transaction() as cursor:
+        with self._transaction(durable) as cursor:
             cursor.execute(self._sql(_COMMIT.format(ids=_placeholders(ids))), self._params(params))
 
     def discard(self, ids: Sequence[int]) -> None:
