@@ -395,8 +395,11 @@ class PowerCut:
                 folders = [day.day_dir / record.folder for record in records]
                 assert not any(folder.is_dir() and any(folder.iterdir()) for folder in folders), folders
                 assert {state for _, n, _, state in day.emissions() if n == records[0].number} == {"pending"}
-                if ledger.sqlite:  # the transaction ended in an fdatasync of the WAL before COMMIT returned
-                    assert ledger._idle[-1].execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+                connection = ledger._idle[-1]  # the one it was recorded on: its COMMIT waited for the disk
+                if ledger.sqlite:  # FULL: an fdatasync of the WAL before COMMIT returns
+                    assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2
+                else:  # a commit's `SET LOCAL synchronous_commit = off` ended with its transaction
+                    assert connection.execute("SHOW synchronous_commit").fetchone()[0] == "on"
             return ids
 
         def commit(ledger, ids, durable=True):

@@ -8,6 +8,10 @@ PostgreSQL, so runs on different store-days do not wait for each other. Both die
 process, so a lock never outlives a crashed run; what that run recorded as pending is settled by
 the next one.
 
+Every write transaction is durable when it returns (SQLite: `synchronous=FULL`, an fdatasync of
+the WAL), except a commit with `durable=False` (`Ledger.commit`): it may be lost in a power cut
+until the next durable write, which syncs it with itself.
+
 The queries are plain SQL on the drivers (`sqlite3`, psycopg 3). The schema is Alembic's: a
 new SQLite ledger is made from `head.sql` (what Alembic's `upgrade head` creates, dumped; a test
 keeps the two identical); any other ledger whose version is not the migrations' head is upgraded
