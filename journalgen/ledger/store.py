@@ -354,10 +354,16 @@ class Ledger:
             return []
         now = dt.datetime.now(dt.UTC)
         ids = []
-        columns: dict[int, tuple] = {}  # an entry (object) handed to several targets is encoded once
+        # the entries' rows, made before the write lock is taken; an entry (object) handed to
+        # several targets is encoded once
+        columns = {id(entry): (entry.key, entry.kind.value, entry.amount, _document(entry))
+                   for record in records for entry in (*record.reversed, *record.added)}
+        entry_rows = [[(position, role, *columns[id(entry)]) for position, (role, entry) in enumerate(
+            [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added])]
+            for record in records]
         with self._transaction() as cursor:
             store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
-            for record in records:
+            for record, rows in zip(records, entry_rows, strict=True):
                 if record.target not in store_days:
                     store_days[record.target] = cursor.execute(self._sql(_NEW_STORE_DAY), self._params(
                         {"target": record.target, **_day_params(day)})).fetchone()[0]
@@ -367,15 +373,8 @@ class Ledger:
                     "output_hash": record.output_hash, "run_id": run_id, "created_at": now,
                     "committed_at": now if state == "committed" else None,
                 })).fetchone()[0]
-                rows = []
-                for role, entries in (("reverse", record.reversed), ("add", record.added)):
-                    for entry in entries:
-                        values = columns.get(id(entry))
-                        if values is None:
-                            values = columns[id(entry)] = (entry.key, entry.kind.value, entry.amount, _document(entry))
-                        rows.append((emission_id, len(rows), role, *values))
                 if rows:
-                    cursor.executemany(self._sql(_NEW_ENTRY), rows)
+                    cursor.executemany(self._sql(_NEW_ENTRY), [(emission_id, *row) for row in rows])
                 ids.append(emission_id)
         return ids
 
