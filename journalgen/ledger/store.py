@@ -380,10 +380,11 @@ class Ledger:
 
     def commit(self, ids: Sequence[int], durable: bool = True) -> None:
         """Mark pending emissions committed. With `durable=False` the commit does not wait for
-        the disk: a power loss or a crash of the database server (not of this process) may lose
-        it, and the emissions are then pending again, until the ledger's next durable write makes
-        it durable with that write (the database's log is one sequence). Only for a caller whose
-        pending emissions the next run settles from what is on disk (`Emitter`)."""
+        the disk: a power cut, a crash of the operating system or of the PostgreSQL server (not
+        of this process) may lose it, and the emissions are then pending again, until the
+        ledger's next durable write makes it durable with that write (the database's log is one
+        sequence). Only for a caller whose pending emissions the next run settles from what is
+        on disk (`Emitter`)."""
         if not ids:
             return
         params = {**_ids(ids), "now": dt.datetime.now(dt.UTC)}
