@@ -11,7 +11,9 @@ plan twice is harmless; a plan made against a ledger that has moved on is refuse
 run left pending, plans, records the plan as pending (the intent), writes the store-day folder and
 `resend-N/`, then commits. A run killed between writing and committing leaves a pending record
 whose files are on disk: the next run finds them by their hash and commits them; a pending record
-whose files never fully landed is discarded and planned again.
+whose files never fully landed is discarded and planned again. The pending record is durable
+before the files are written; the commit is not waited for (`Ledger.commit(durable=False)`): one
+lost in a power cut is a pending record whose files are on disk, settled the same way.
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ class Emitter:
             resend = planned.resend
             if resend is not None:
                 self.write(directory / resend.folder, planned.outputs_in(resend.folder))
-            self.ledger.commit(ids)
+            self.ledger.commit(ids, durable=False)  # lost with the power: settled from the files
         return written, planned
 
     def settle(self, key: StoreDayKey, directory: Path) -> None:

@@ -222,7 +222,7 @@ def test_a_dry_run_writes_and_records_nothing(tmp_path):
 KILLED_AT_COMMIT = """
 import os, signal, sys
 from journalgen.ledger.store import Ledger
-def commit(self, ids):  # the files are written; die before the ledger says so
+def commit(self, ids, durable=True):  # the files are written; die before the ledger says so
     if ids:
         os.kill(os.getpid(), signal.SIGKILL)
 Ledger.commit = commit
@@ -376,3 +376,88 @@ def test_a_store_day_is_looked_up_through_an_index_so_a_batch_does_not_slow_as_t
         plan = " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {query}", params))
         assert "SCAN store_days" not in plan and "store_days_day" in plan, plan
     connection.close()
+
+
+class PowerCut:
+    """Builds of `day` whose ledger, after each, is put back to what a power cut during it could
+    leave: every commit that skipped the disk (`Ledger.commit(..., durable=False)`) lost. The
+    SQLite ledger file goes back to a copy taken as that commit began; a PostgreSQL ledger's
+    committed rows go back to pending. Checks on the way that each pending record is in the
+    ledger, durably, before any file of its store-day is."""
+
+    def __init__(self, day: Scenario, monkeypatch: pytest.MonkeyPatch):
+        self.day, self.lost, self.snapshot = day, [], day.out.parent / "ledger-before-commit.sqlite3"
+        real_record, real_commit = Ledger.record, Ledger.commit
+
+        def record(ledger, key, records, run_id, state):
+            ids = real_record(ledger, key, records, run_id, state)
+            if state == "pending" and records:
+                folders = [day.day_dir / record.folder for record in records]
+                assert not any(folder.is_dir() and any(folder.iterdir()) for folder in folders), folders
+                assert {state for _, n, _, state in day.emissions() if n == records[0].number} == {"pending"}
+                connection = ledger._idle[-1]  # the one it was recorded on: its COMMIT waited for the disk
+                if ledger.sqlite:  # FULL: an fdatasync of the WAL before COMMIT returns
+                    assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2
+                else:  # a commit's `SET LOCAL synchronous_commit = off` ended with its transaction
+                    assert connection.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+            return ids
+
+        def commit(ledger, ids, durable=True):
+            if not durable:
+                self.lost += ids
+                if ledger.sqlite:
+                    self.snapshot.unlink(missing_ok=True)
+                    with sqlite3.connect(ledger._database) as source, sqlite3.connect(self.snapshot) as copy:
+                        source.backup(copy)
+            return real_commit(ledger, ids, durable)
+
+        monkeypatch.setattr(Ledger, "record", record)
+        monkeypatch.setattr(Ledger, "commit", commit)
+
+    def build(self) -> str:
+        """Build with `--jobs 1` (in this process, where the checks are), then cut the power."""
+        self.lost = []
+        output = self.day.build("--jobs", "1")
+        assert self.lost
+        if self.day.url.startswith("sqlite"):
+            database = Path(self.day.url.removeprefix("sqlite:///"))
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            self.snapshot.rename(database)
+        else:
+            engine = create_engine(self.day.url)
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE emissions SET state = 'pending', committed_at = NULL "
+                                        f"WHERE id IN ({', '.join(map(str, self.lost))})"))
+            engine.dispose()
+        return output
+
+
+def power_cut_after_each_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger_url: str | None) -> None:
+    """A first build and a re-send whose commits the power took: the next run settles each from its
+    files as committed and reports the day unchanged, neither sent for the first time nor re-sent."""
+    day = Scenario(tmp_path, ledger_url)
+    cut = PowerCut(day, monkeypatch)
+    assert "Sent-ledger: 1 sent for the first time, 0 unchanged, 0 re-sent." in cut.build()
+    assert {state for *_, state in day.emissions()} == {"pending"}
+    first = check_files(day.day_dir)
+
+    output = day.build()
+    assert "unchanged: nothing to re-send" in output and "0 sent for the first time, 1 unchanged, 0 re-sent" in output
+    assert day.emissions() == [(target, 0, "first", "committed") for target in sorted(TARGETS)]
+
+    day.close = with_void(day.close)
+    assert "re-send 1: +1 −0 entries" in cut.build()
+    assert {(n, state) for _, n, _, state in day.emissions()} == {(0, "committed"), (1, "pending")}
+    output = day.build()
+    assert "unchanged: nothing to re-send" in output and "0 sent for the first time, 1 unchanged, 0 re-sent" in output
+    assert day.resends() == ["resend-1"]
+    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
+        (t, n, "committed") for t in TARGETS for n in (0, 1))
+    resend_1, corrected = check_files(day.day_dir / "resend-1"), check_files(day.day_dir)
+    for name, sums in SUMS.items():
+        assert total(sums(first[name]), sums(resend_1[name])) == total(sums(corrected[name])), name
+
+
+def test_commits_lost_in_a_power_cut_are_settled_from_the_files_as_unchanged(tmp_path, monkeypatch):
+    power_cut_after_each_build(tmp_path, monkeypatch, None)

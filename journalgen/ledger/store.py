@@ -8,6 +8,10 @@ PostgreSQL, so runs on different store-days do not wait for each other. Both die
 process, so a lock never outlives a crashed run; what that run recorded as pending is settled by
 the next one.
 
+Every write transaction is durable when it returns (SQLite: `synchronous=FULL`, an fdatasync of
+the WAL), except a commit with `durable=False` (`Ledger.commit`): it may be lost in a power cut
+until the next durable write, which syncs it with itself.
+
 The queries are plain SQL on the drivers (`sqlite3`, psycopg 3). The schema is Alembic's: a
 new SQLite ledger is made from `head.sql` (what Alembic's `upgrade head` creates, dumped; a test
 keeps the two identical); any other ledger whose version is not the migrations' head is upgraded
@@ -212,13 +216,18 @@ class Ledger:
                 self._idle.append(connection)
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        """A cursor in one write transaction (`BEGIN IMMEDIATE` on SQLite), committed at the end."""
+    def _transaction(self, durable: bool = True) -> Iterator[Any]:
+        """A cursor in one write transaction (`BEGIN IMMEDIATE` on SQLite), committed at the end:
+        on disk when it ends, or with `durable=False` without waiting for the disk (see `commit`)."""
         with self._connection() as connection:
             if not self.sqlite:
                 with connection.transaction():
+                    if not durable:
+                        connection.execute("SET LOCAL synchronous_commit = off")
                     yield connection.cursor()
                 return
+            # a setting of the connection, set for every transaction: NORMAL syncs only at checkpoints
+            connection.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection.cursor()
@@ -345,10 +354,16 @@ class Ledger:
             return []
         now = dt.datetime.now(dt.UTC)
         ids = []
-        columns: dict[int, tuple] = {}  # an entry (object) handed to several targets is encoded once
+        # the entries' rows, made before the write lock is taken; an entry (object) handed to
+        # several targets is encoded once
+        columns = {id(entry): (entry.key, entry.kind.value, entry.amount, _document(entry))
+                   for record in records for entry in (*record.reversed, *record.added)}
+        entry_rows = [[(position, role, *columns[id(entry)]) for position, (role, entry) in enumerate(
+            [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added])]
+            for record in records]
         with self._transaction() as cursor:
             store_days = dict(cursor.execute(self._sql(_STORE_DAYS), self._params(_day_params(day))).fetchall())
-            for record in records:
+            for record, rows in zip(records, entry_rows, strict=True):
                 if record.target not in store_days:
                     store_days[record.target] = cursor.execute(self._sql(_NEW_STORE_DAY), self._params(
                         {"target": record.target, **_day_params(day)})).fetchone()[0]
@@ -358,24 +373,22 @@ class Ledger:
                     "output_hash": record.output_hash, "run_id": run_id, "created_at": now,
                     "committed_at": now if state == "committed" else None,
                 })).fetchone()[0]
-                rows = []
-                for role, entries in (("reverse", record.reversed), ("add", record.added)):
-                    for entry in entries:
-                        values = columns.get(id(entry))
-                        if values is None:
-                            values = columns[id(entry)] = (entry.key, entry.kind.value, entry.amount, _document(entry))
-                        rows.append((emission_id, len(rows), role, *values))
                 if rows:
-                    cursor.executemany(self._sql(_NEW_ENTRY), rows)
+                    cursor.executemany(self._sql(_NEW_ENTRY), [(emission_id, *row) for row in rows])
                 ids.append(emission_id)
         return ids
 
-    def commit(self, ids: Sequence[int]) -> None:
-        """Mark pending emissions committed."""
+    def commit(self, ids: Sequence[int], durable: bool = True) -> None:
+        """Mark pending emissions committed. With `durable=False` the commit does not wait for
+        the disk: a power cut, a crash of the operating system or of the PostgreSQL server (not
+        of this process) may lose it, and the emissions are then pending again, until the
+        ledger's next durable write makes it durable with that write (the database's log is one
+        sequence). Only for a caller whose pending emissions the next run settles from what is
+        on disk (`Emitter`)."""
         if not ids:
             return
         params = {**_ids(ids), "now": dt.datetime.now(dt.UTC)}
-        with self._transaction() as cursor:
+        with self._transaction(durable) as cursor:
             cursor.execute(self._sql(_COMMIT.format(ids=_placeholders(ids))), self._params(params))
 
     def discard(self, ids: Sequence[int]) -> None:
