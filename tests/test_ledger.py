@@ -1,5 +1,5 @@
 """The sent-ledger itself: migrations, the library's plan → commit, dry runs, a kill at the worst
-moment, and two builds at once on one ledger."""
+moment, a power cut that takes the commits, and two builds at once on one ledger."""
 
 from __future__ import annotations
 
