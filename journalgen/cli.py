@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,22 +35,15 @@ class _DateType(click.ParamType):
     def convert(self, value, param, ctx):
         from pydantic import ValidationError
 
+        from journalgen.inputs import ISO_DATE
+
         if isinstance(value, dt.date):
             return value
         try:
-            return _iso_date_text().validate_python(value)
+            return ISO_DATE.validate_python(value)
         except ValidationError:
             self.fail(translate("{value} is not a date in the form YYYY-MM-DD", context_lang(ctx)).format(
                 value=repr(value)), param, ctx)
-
-
-@functools.cache
-def _iso_date_text():
-    from pydantic import TypeAdapter
-
-    from journalgen.close import IsoDate
-
-    return TypeAdapter(IsoDate)
 
 
 DATE = _DateType()

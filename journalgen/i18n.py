@@ -29,7 +29,7 @@ def catalog(locale_dir: Path, lang: str) -> dict[str, str]:
     return read_po(po_file.read_text(encoding="utf-8"), str(po_file))
 
 
-_PO_LINE = re.compile(r'(?:(msgid|msgstr) )?("(?:[^"\\]|\\.)*")$')
+_PO_LINE = re.compile(r'(?:(msgid|msgstr) )?("[^"\\]*(?:\\.[^"\\]*)*")$')  # runs of plain characters, not one by one
 _PO_ESCAPE = re.compile(r'\\([\\trn"])')
 _PO_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 

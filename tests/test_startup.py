@@ -30,12 +30,16 @@ RENDERING = ("journalgen.close", "journalgen.build", "journalgen.journalize", "j
              "journalgen_aspit.feeds", "journalgen_makasete.feeds")
 
 
-def loaded(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[str, set[str]]:
-    """Run `journalgen ARGS`; its stdout, and the top packages and journalgen modules it imported."""
+def loaded(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+           every: bool = False) -> tuple[str, set[str]]:
+    """Run `journalgen ARGS`; its stdout, and the top packages and journalgen modules it imported
+    (with `every`, every module it imported)."""
     result = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "LANG": "C.UTF-8", **(env or {})}, cwd=cwd)
     report = result.stderr.rpartition("\nMODULES ")[2]
     modules = set(json.loads(report))
+    if every:
+        return result.stdout, modules
     return result.stdout, {name.partition(".")[0] for name in modules} | {
         name for name in modules if name.startswith("journalgen")}
 
@@ -76,6 +80,15 @@ def test_a_build_on_a_new_ledger_or_one_at_head_imports_neither_alembic_nor_sqla
     output, again = loaded("build", "--date", "2025-01-10", "--out", str(out), cwd=tmp_path)
     assert "2 unchanged" in output
     assert again.isdisjoint(unused), sorted(again & unused)
+
+
+def test_a_build_reads_no_distribution_metadata_which_journalgen_targets_shows(tmp_path):
+    """A target's distribution name and version are read when shown, not when the plugins load:
+    a build parses no METADATA file (and so never imports the parser of one, `email.parser`)."""
+    _, modules = loaded("build", "--date", "2025-01-10", "--out", str(tmp_path / "out"), cwd=tmp_path, every=True)
+    assert "email.parser" not in modules
+    output, modules = loaded("targets", every=True)
+    assert "journalgen-freee" in output and "email.parser" in modules
 
 
 def test_the_public_names_are_the_functions_even_once_their_modules_of_the_same_name_are_imported():
