@@ -84,7 +84,7 @@ class Line:
             "description": self.description,
             "payment": self.payment.value if self.payment else None,
             "payment_label": self.payment_label,
-            "payment_item": self.payment_item.model_dump() if self.payment_item else None,
+            "payment_item": {"id": item.id, "name": item.name} if (item := self.payment_item) else None,
             **({"sales_return": True} if self.sales_return else {}),
             **({"partner": self.partner} if self.partner else {}),
             **({"due_date": self.due_date.isoformat()} if self.due_date else {}),

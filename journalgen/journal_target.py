@@ -69,8 +69,9 @@ def render_csv(journal: Journal, settings: Settings) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     date, tax_labels = journal.business_date.isoformat(), settings.tax_labels
+    kinds = {kind: translate(kind.value, "ja") for kind in {entry.kind for entry in journal.entries}}
     for entry in journal.entries:
-        head, sources = (date, entry.key, translate(entry.kind.value, "ja")), " ".join(entry.sources)
+        head, sources = (date, entry.key, kinds[entry.kind]), " ".join(entry.sources)
         writer.writerows(neutralised((*head, *_side_cells(debit, tax_labels), *_side_cells(credit, tax_labels),
                                       (debit or credit).description, sources))
                          for debit, credit in entry.pairs())

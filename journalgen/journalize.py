@@ -216,6 +216,7 @@ class _Booker:
             )
             returned = (self.settings.journal.earlier_day_voids == "sales_return" and bool(void.tax.rate)
                         and void.original_date < self.close.business_date)
+            tax_amount = row_tax(void, self.settings.journal.tax_rounding)
             yield Entry(
                 kind=EntryKind.void,
                 sources=(f"voids[{index}]",),
@@ -223,8 +224,8 @@ class _Booker:
                 original_date=void.original_date,
                 lines=(
                     Line(side="debit", account=self.accounts.sales, amount=void.amount, tax=void.tax,
-                         tax_amount=row_tax(void, self.settings.journal.tax_rounding), sales_return=returned, **named),
-                    self.money_line("credit", void.payment, void.amount, void.tax, row_tax(void, self.settings.journal.tax_rounding), named),
+                         tax_amount=tax_amount, sales_return=returned, **named),
+                    self.money_line("credit", void.payment, void.amount, void.tax, tax_amount, named),
                 ),
             )
 

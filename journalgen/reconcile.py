@@ -48,6 +48,14 @@ def reconcile(journal: Journal) -> list[ReconciliationRow]:
     """Register totals vs journal totals: net sales and, for taxed categories, their tax per
     (tax category × payment kind); cash in, cash out, and the cash difference. A 商品券(釣りなし)
     excess is no sales row: `check_journal` holds its entry to its row's yen."""
+    register, booked = _totals(journal)
+    keys = sorted(set(register) | set(booked), key=_row_order)
+    return [ReconciliationRow(what, register[what, tax, payment], booked[what, tax, payment], tax, payment)
+            for what, tax, payment in keys]
+
+
+def _totals(journal: Journal) -> tuple[Counter[_Key], Counter[_Key]]:
+    """The register's totals and the journal's, by reconciliation row."""
     close = journal.close
     register: Counter[_Key] = Counter()
     booked: Counter[_Key] = Counter()
@@ -76,9 +84,7 @@ def reconcile(journal: Journal) -> list[ReconciliationRow]:
         register["cash in" if movement.direction == "in" else "cash out", None, None] += movement.amount
     if close.cash_count is not None:
         register["cash difference", None, None] += close.cash_count.difference
-    keys = sorted(set(register) | set(booked), key=_row_order)
-    return [ReconciliationRow(what, register[what, tax, payment], booked[what, tax, payment], tax, payment)
-            for what, tax, payment in keys]
+    return register, booked
 
 
 def _row_order(key: _Key) -> tuple[int, int, int]:
@@ -115,8 +121,9 @@ def check_journal(journal: Journal) -> None:
             raise UnreconciledError(
                 file=file, detail=f"entry {entry.key} books {entry.amount} yen for {expected} yen of input"
             )
-    for row in reconcile(journal):
-        if not row.ok:
-            raise UnreconciledError(
-                file=file, detail=f"{row.label}: register {row.register} yen, journal {row.journal} yen"
-            )
+    register, booked = _totals(journal)
+    if register != booked:  # a Counter's missing key counts 0, so this is: some row is not ok
+        row = next(row for row in reconcile(journal) if not row.ok)
+        raise UnreconciledError(
+            file=file, detail=f"{row.label}: register {row.register} yen, journal {row.journal} yen"
+        )

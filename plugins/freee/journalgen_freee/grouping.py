@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from journalgen.close import PAYMENT_ORDER, PaymentKind
 from journalgen.journal import Entry, EntryKind, Journal, Line
@@ -48,11 +48,11 @@ MAX_REF = 20
 DealType = Literal["income", "expense"]
 
 
-@dataclass(frozen=True, slots=True)
-class Detail:
+class Detail(NamedTuple):
     """One detail line: the neutral line booked in it, the entry it comes from, the entry's other
     line (`money`: the money side, with its 取引先 and due date), +1 or -1 (控除・マイナス行), and
-    `wallet`, the account of the 口座 its money moves through (現金, a bank …), None when 未決済."""
+    `wallet`, the account of the 口座 its money moves through (現金, a bank …), None when 未決済.
+    A tuple: one per sale, it builds in a third of a frozen dataclass's time."""
 
     line: Line
     entry: Entry

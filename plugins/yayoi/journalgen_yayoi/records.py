@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from journalgen.journal import Entry, EntryKind, Journal, Line
 from journalgen.settings import Settings
@@ -28,9 +27,9 @@ PURCHASE_KINDS = frozenset({EntryKind.cash_out, EntryKind.transfer_out, EntryKin
 MEMO_PREFIX = "journalgen:"
 
 
-@dataclass(frozen=True)
-class YayoiSide:
-    """One side of a 取引: where it sits (借方/貸方) and what 弥生 writes there."""
+class YayoiSide(NamedTuple):
+    """One side of a 取引: where it sits (借方/貸方) and what 弥生 writes there. A tuple, as
+    `YayoiRecord`: made twice per entry, it costs a third of a frozen dataclass."""
 
     position: Literal["借方", "貸方"]
     account: str
@@ -40,9 +39,8 @@ class YayoiSide:
     tax_amount: int
 
 
-@dataclass(frozen=True)
-class YayoiRecord:
-    """One 取引: an entry of the neutral journal as 弥生 will hold it."""
+class YayoiRecord(NamedTuple):
+    """One 取引: an entry of the neutral journal as 弥生 will hold it (immutable: a tuple)."""
 
     key: str
     kind: EntryKind
