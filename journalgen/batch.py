@@ -36,7 +36,7 @@ from journalgen.summary import DayOutcome
 from journalgen.warnings import refuse_warnings
 
 CHUNK = 8
-"""Store-days handed to a worker at once: enough to keep its writer threads busy and to make the
+"""Store-days handed to a worker at once: enough to keep its writer thread busy and to make the
 hand-over cheap against the work, few enough that the outcomes come back steadily."""
 
 

@@ -13,7 +13,6 @@ import errno
 import functools
 import os
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -201,10 +200,6 @@ def write_atomically(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
     return written
 
 
-WRITERS = 2
-"""Store-days written at once while the next one is rendered (see `build_closes`)."""
-
-
 def build_closes(
     loaded: Iterable[LoadedClose], settings: Settings, targets: list[str] | PreparedTargets, out_dir: Path,
     check: Callable[[Journal], None] | None = None, emitter: Emitter | None = None, lock: bool = True,
@@ -222,42 +217,23 @@ def build_closes(
 
     `targets`: names, or `prepare_targets(settings, names)` made once for many calls.
 
-    Two store-days are written (and recorded) at once, each on a writer thread, while the next
-    one is rendered: a write spends most of its time waiting for the disk and the ledger (fsyncs,
-    commits), and the second fills those waits. A store-day's ledger commit still follows its
-    durable switch; two writes of one store-day's folder never overlap; results keep the input's
-    order."""
+    A store-day is written (and recorded) on one writer thread while the next one is rendered,
+    so its fsyncs overlap that work; the writes keep their order, and a store-day's ledger
+    commit still follows its durable switch. Only one store-day waits to be written at a time."""
     prepared = targets if isinstance(targets, PreparedTargets) else prepare_targets(settings, targets)
-    writers = _writers(emitter)
     with locked_output(out_dir) if lock else contextlib.nullcontext(), \
-            ThreadPoolExecutor(writers, thread_name_prefix="journalgen-writer") as writer:
-        waiting: deque[tuple[StoreDayResult, Future | None]] = deque()
+            ThreadPoolExecutor(1, thread_name_prefix="journalgen-writer") as writer:
+        waiting: tuple[StoreDayResult, Future | None] | None = None
         for item in loaded:
             result, write = _build_store_day(item, settings, prepared, out_dir, check, emitter)
-            while len(waiting) == writers or any(_one_folder(result, earlier) for earlier, _ in waiting):
-                yield _written(*waiting.popleft())
+            if waiting is not None:
+                yield _written(*waiting)
             if write is not None and emitter is not None and emitter.dry_run:  # plans against a ledger that
                 write()                                                       # may live in this thread's memory
                 write = None
-            waiting.append((result, writer.submit(write) if write is not None else None))
-        while waiting:
-            yield _written(*waiting.popleft())
-
-
-def _writers(emitter: Emitter | None) -> int:
-    """WRITERS, or one for a sent-ledger kept in memory (`sqlite://`): that is one SQLite
-    connection, and two store-days' transactions cannot share it."""
-    ledger = emitter.ledger if emitter is not None else None
-    return 1 if ledger is not None and ledger.sqlite and ledger.lock_file is None else WRITERS
-
-
-def _one_folder(result: StoreDayResult, other: StoreDayResult) -> bool:
-    """Whether two results write one folder (a store-day the input holds twice; store codes
-    that differ only in letter case, on a file system that does not tell them apart)."""
-    if result.store_day is None or other.store_day is None:
-        return False
-    (day, store), (other_day, other_store) = result.store_day, other.store_day
-    return day == other_day and store.casefold() == other_store.casefold()
+            waiting = (result, writer.submit(write) if write is not None else None)
+        if waiting is not None:
+            yield _written(*waiting)
 
 
 def _written(result: StoreDayResult, write: Future | None) -> StoreDayResult:
