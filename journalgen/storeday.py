@@ -9,7 +9,10 @@ Per-file renames cannot give that, so a store-day is switched as a whole folder:
    removed first; they are never read as output.
 2. The complete new folder is built as such a hidden sibling: the rendered files, the manifest
    `.journalgen-manifest.json` naming them, and every file of the current folder journalgen did
-   not write (hard-linked, or copied where links are not possible), each fsynced.
+   not write (hard-linked, or copied where links are not possible). The new files and the
+   sibling itself are then fsynced all at once, each on a thread of a small pool, so that the
+   disk serves them together rather than one after another (one wait per store-day, not seven);
+   the exchange below starts only when every one has returned.
 3. The two folders are exchanged with one `renameat2(RENAME_EXCHANGE)` (Linux 3.15+, through
    ctypes), so at every instant `OUT/<date>/<store>` is the complete old set or the complete new
    set; the sibling, now holding the old set, is removed. A first build is a plain rename.
@@ -39,6 +42,7 @@ import shutil
 import stat
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,13 +130,20 @@ def switch(folder: Path, outputs: dict[str, bytes]) -> Switched:
     staging = _sibling(folder, "new")
     try:
         staging.mkdir()
-        for name, data in outputs.items():
-            _write(os.path.join(staging, name), data)
-        if is_dir:
-            _carry(folder, staging, skip=previous | set(outputs) | {MANIFEST})
-        if outputs:
-            _write(os.path.join(staging, MANIFEST), _manifest(outputs))
-        _fsync_folder(staging)
+        handles: list[int] = []
+        try:
+            for name, data in outputs.items():
+                handles.append(_write(os.path.join(staging, name), data))
+            if is_dir:
+                _carry(folder, staging, skip=previous | set(outputs) | {MANIFEST})
+            if outputs:
+                handles.append(_write(os.path.join(staging, MANIFEST), _manifest(outputs)))
+            if os.name != "nt":  # Windows opens no folder as a file; NTFS journals its renames itself
+                handles.append(os.open(staging, os.O_RDONLY))
+            _fsync_together(handles)
+        finally:
+            for handle in handles:
+                os.close(handle)
         _swap_in(staging, folder, replace=bool(is_dir))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -166,16 +177,36 @@ def _sibling(folder: Path, kind: str) -> Path:
     return folder.parent / f".{folder.name}{_SIBLING}{kind}-{secrets.token_hex(6)}"
 
 
-def _write(path: str, data: bytes) -> None:
-    """Create `path` holding `data`, on disk before this returns (mode as open() would give)."""
+def _write(path: str, data: bytes) -> int:
+    """Create `path` holding `data` (mode as open() would give); its open handle, for the
+    caller to fsync and close."""
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view):]
-        os.fsync(handle)
-    finally:
+    except BaseException:
         os.close(handle)
+        raise
+    return handle
+
+
+@functools.cache
+def _fsync_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(8, thread_name_prefix="journalgen-fsync")
+
+
+if hasattr(os, "register_at_fork"):  # a forked child has none of the parent's threads: it starts its own pool
+    os.register_at_fork(after_in_child=_fsync_pool.cache_clear)
+
+
+def _fsync_together(handles: list[int]) -> None:
+    """fsync every handle at once, each on a thread of its own; returns when all did, raising
+    the first failure (only then, so that no handle is closed while a thread still syncs it)."""
+    done = [_fsync_pool().submit(os.fsync, handle) for handle in handles]
+    wait(done)
+    for future in done:
+        future.result()
 
 
 def _carry(folder: Path, staging: Path, skip: set[str]) -> None:

@@ -1,0 +1,89 @@
+"""A store-day's switch (`storeday.switch`): what it makes durable, and in which order."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from journalgen import storeday
+
+OLD = {"journal.json": b"old\n", "yayoi-import.csv": b"old,csv\n"}
+NEW = {"journal.json": b"new\n", "journal.csv": b"new,csv\n"}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != storeday.MANIFEST}
+
+
+@pytest.fixture
+def events(monkeypatch):
+    """Every fsync (by the inode it synced) and every step that puts a folder in place, in order."""
+    seen: list[tuple[str, int]] = []
+    real_fsync, real_rename, real_exchange = os.fsync, os.rename, storeday.exchange
+
+    def fsync(handle):
+        seen.append(("fsync", os.fstat(handle).st_ino))
+        real_fsync(handle)
+
+    def rename(source, target):
+        real_rename(source, target)
+        seen.append(("rename", os.stat(target).st_ino))
+
+    def exchange(first, second):
+        real_exchange(first, second)
+        seen.append(("rename", os.stat(second).st_ino))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(storeday, "exchange", exchange)
+    return seen
+
+
+@pytest.mark.parametrize("earlier", ["none", "exchange", "two renames"])
+def test_every_new_file_and_the_new_folder_are_synced_before_the_switch_and_the_date_folder_after(
+        tmp_path, monkeypatch, events, earlier):
+    folder = tmp_path / "2025-01-10" / "0001"
+    if earlier != "none":
+        storeday.switch(folder, OLD)
+        (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    if earlier == "two renames":
+        def refuse(first, second):
+            raise NotImplementedError("renameat2")
+        monkeypatch.setattr(storeday, "exchange", refuse)
+    events.clear()
+
+    switched = storeday.switch(folder, NEW)
+
+    assert files(folder) == {**NEW, **({"notes.txt": b"mine"} if earlier != "none" else {})}
+    assert sorted(switched.written) == sorted(folder / name for name in NEW)
+    assert [path.name for path in switched.removed] == (["yayoi-import.csv"] if earlier != "none" else [])
+    new = {(folder / name).stat().st_ino for name in [*NEW, storeday.MANIFEST]} | {folder.stat().st_ino}
+    into_place = events.index(("rename", folder.stat().st_ino))
+    assert new <= {ino for kind, ino in events[:into_place] if kind == "fsync"}
+    assert ("fsync", folder.parent.stat().st_ino) in events[into_place:]
+
+
+def test_a_failed_fsync_fails_the_switch_leaves_the_old_set_and_no_open_handle(tmp_path, monkeypatch):
+    folder = tmp_path / "2025-01-10" / "0001"
+    storeday.switch(folder, OLD)
+    real_fsync = os.fsync
+
+    def fsync(handle):  # the disk fails the new journal.csv (the only file of its size this switch writes)
+        if os.fstat(handle).st_size == len(NEW["journal.csv"]):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(handle)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    handles = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+
+    with pytest.raises(OSError) as caught:
+        storeday.switch(folder, NEW)
+
+    assert caught.value.errno == errno.EIO
+    assert files(folder) == OLD
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["0001"]
+    if handles is not None:
+        assert len(os.listdir("/proc/self/fd")) == handles
