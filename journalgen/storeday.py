@@ -10,9 +10,9 @@ Per-file renames cannot give that, so a store-day is switched as a whole folder:
 2. The complete new folder is built as such a hidden sibling: the rendered files, the manifest
    `.journalgen-manifest.json` naming them, and every file of the current folder journalgen did
    not write (hard-linked, folders too, or copied where links are not possible). The new files,
-   every copy and copied folder, and the sibling itself are then fsynced all at once, each on a thread of a small pool, so that the
-   disk serves them together rather than one after another (one wait per store-day, not seven);
-   the exchange below starts only when every one has returned.
+   every copy and copied folder, and the sibling itself are then fsynced all at once, each on a
+   thread of a small pool, so that the disk serves them together rather than one after another
+   (one wait per store-day, not seven); the exchange below starts only when every one has returned.
 3. The two folders are exchanged with one `renameat2(RENAME_EXCHANGE)` (Linux 3.15+, through
    ctypes), so at every instant `OUT/<date>/<store>` is the complete old set or the complete new
    set; the sibling, now holding the old set, is removed. A first build is a plain rename.
