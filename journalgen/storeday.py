@@ -9,10 +9,10 @@ Per-file renames cannot give that, so a store-day is switched as a whole folder:
    removed first; they are never read as output.
 2. The complete new folder is built as such a hidden sibling: the rendered files, the manifest
    `.journalgen-manifest.json` naming them, and every file of the current folder journalgen did
-   not write (hard-linked, or copied where links are not possible). The new files and the
-   sibling itself are then fsynced all at once, each on a thread of a small pool, so that the
-   disk serves them together rather than one after another (one wait per store-day, not seven);
-   the exchange below starts only when every one has returned.
+   not write (hard-linked, folders too, or copied where links are not possible). The new files,
+   every copy and copied folder, and the sibling itself are then fsynced all at once, each on a
+   thread of a small pool, so that the disk serves them together rather than one after another
+   (one wait per store-day, not seven); the exchange below starts only when every one has returned.
 3. The two folders are exchanged with one `renameat2(RENAME_EXCHANGE)` (Linux 3.15+, through
    ctypes), so at every instant `OUT/<date>/<store>` is the complete old set or the complete new
    set; the sibling, now holding the old set, is removed. A first build is a plain rename.
@@ -135,11 +135,10 @@ def switch(folder: Path, outputs: dict[str, bytes]) -> Switched:
             for name, data in outputs.items():
                 handles.append(_write(os.path.join(staging, name), data))
             if is_dir:
-                _carry(folder, staging, skip=previous | set(outputs) | {MANIFEST})
+                handles += _carry(folder, staging, skip=previous | set(outputs) | {MANIFEST})
             if outputs:
                 handles.append(_write(os.path.join(staging, MANIFEST), _manifest(outputs)))
-            if os.name != "nt":  # Windows opens no folder as a file; NTFS journals its renames itself
-                handles.append(os.open(staging, os.O_RDONLY))
+            handles.append(os.open(staging, os.O_RDONLY))
             _fsync_together(handles)
         finally:
             for handle in handles:
@@ -209,27 +208,46 @@ def _fsync_together(handles: list[int]) -> None:
         future.result()
 
 
-def _carry(folder: Path, staging: Path, skip: set[str]) -> None:
-    """Bring every entry of `folder` not in `skip` (and no leftover temporary file) into `staging`."""
-    for path in sorted(folder.iterdir()):
-        if path.name in skip or path.name.startswith(TEMPORARY_PREFIX):
-            continue
-        target = staging / path.name
-        mode = path.lstat().st_mode
-        if stat.S_ISLNK(mode):
-            os.symlink(os.readlink(path), target)
-        elif stat.S_ISDIR(mode):
-            shutil.copytree(path, target, symlinks=True)
-        else:
-            try:
-                os.link(path, target)
-            except OSError:  # a file system without hard links, or a file owned by someone else
-                shutil.copy2(path, target)
+def _carry(folder: Path, staging: Path, skip: set[str]) -> list[int]:
+    """Bring every entry of `folder` not in `skip` (and no leftover temporary file) into `staging`:
+    files hard-linked (their bytes are on disk already), copied where that is not possible.
+    Returns open handles of every copy and copied folder, for the caller to fsync and close."""
+    handles: list[int] = []
+    try:
+        for path in sorted(folder.iterdir()):
+            if path.name in skip or path.name.startswith(TEMPORARY_PREFIX):
+                continue
+            target = staging / path.name
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                os.symlink(os.readlink(path), target)
+            elif stat.S_ISDIR(mode):  # a folder of the user's, or a resend-N/ of journalgen's
+                shutil.copytree(path, target, symlinks=True, copy_function=_link_or_copy)
+                for root, _, names in os.walk(target):
+                    handles.append(os.open(root, os.O_RDONLY))
+                    handles += [os.open(os.path.join(root, name), os.O_RDONLY) for name in names
+                                if not os.path.islink(os.path.join(root, name))]
+            elif not _link_or_copy(path, target):
+                handles.append(os.open(target, os.O_RDONLY))
+    except BaseException:
+        for handle in handles:
+            os.close(handle)
+        raise
+    return handles
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> bool:
+    """Hard-link `source` as `target`, or copy it where a link is not possible (a file system
+    without hard links, a file owned by someone else); whether it was linked."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:
+        shutil.copy2(source, target)
+        return False
 
 
 def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows opens no folder as a file; NTFS journals its renames itself
-        return
     handle = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(handle)

@@ -66,6 +66,30 @@ def test_every_new_file_and_the_new_folder_are_synced_before_the_switch_and_the_
     assert ("fsync", folder.parent.stat().st_ino) in events[into_place:]
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "copies"])
+def test_what_a_rebuild_carries_over_is_synced_before_the_switch(tmp_path, monkeypatch, events, links):
+    folder = tmp_path / "2025-01-10" / "0001"
+    storeday.switch(folder, OLD)
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    (folder / "scans").mkdir()
+    (folder / "scans" / "receipt.txt").write_text("scan", encoding="utf-8")
+    if not links:
+        def refuse(source, target):
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM))
+        monkeypatch.setattr(os, "link", refuse)
+    events.clear()
+
+    storeday.switch(folder, NEW)
+
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (folder / "scans" / "receipt.txt").read_text(encoding="utf-8") == "scan"
+    carried = {(folder / "scans").stat().st_ino, (folder / "scans" / "receipt.txt").stat().st_ino}
+    if not links:
+        carried.add((folder / "notes.txt").stat().st_ino)
+    into_place = events.index(("rename", folder.stat().st_ino))
+    assert carried <= {ino for kind, ino in events[:into_place] if kind == "fsync"}
+
+
 def test_a_failed_fsync_fails_the_switch_leaves_the_old_set_and_no_open_handle(tmp_path, monkeypatch):
     folder = tmp_path / "2025-01-10" / "0001"
     storeday.switch(folder, OLD)
