@@ -253,6 +253,17 @@ def run_killed(day: Scenario, script: str) -> None:
     assert result.returncode == -9, result.stderr
 
 
+def assert_settled_with_one_resend(day, first) -> None:
+    """resend-1 is the day's only re-send, every emission is committed, and the first build's
+    files plus resend-1 add up to the corrected day's."""
+    assert day.resends() == ["resend-1"]
+    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
+        (t, n, "committed") for t in TARGETS for n in (0, 1))
+    resend_1, corrected = check_files(day.day_dir / "resend-1"), check_files(day.day_dir)
+    for name, sums in SUMS.items():
+        assert total(sums(first[name]), sums(resend_1[name])) == total(sums(corrected[name])), name
+
+
 def test_a_build_killed_after_writing_and_before_committing_is_settled_without_a_duplicate(tmp_path):
     day = Scenario(tmp_path)
     day.build()
@@ -264,12 +275,7 @@ def test_a_build_killed_after_writing_and_before_committing_is_settled_without_a
 
     output = day.build()
     assert "unchanged: nothing to re-send" in output  # resend-1 is on disk as recorded: settled, not re-sent
-    assert day.resends() == ["resend-1"]
-    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
-        (t, n, "committed") for t in TARGETS for n in (0, 1))
-    resend_1, corrected = check_files(day.day_dir / "resend-1"), check_files(day.day_dir)
-    for name, sums in SUMS.items():
-        assert total(sums(first[name]), sums(resend_1[name])) == total(sums(corrected[name])), name
+    assert_settled_with_one_resend(day, first)
 
 
 def test_a_build_killed_before_its_files_landed_is_planned_again(tmp_path):
@@ -451,12 +457,7 @@ def power_cut_after_each_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert {(n, state) for _, n, _, state in day.emissions()} == {(0, "committed"), (1, "pending")}
     output = day.build()
     assert "unchanged: nothing to re-send" in output and "0 sent for the first time, 1 unchanged, 0 re-sent" in output
-    assert day.resends() == ["resend-1"]
-    assert sorted((t, n, state) for t, n, _, state in day.emissions()) == sorted(
-        (t, n, "committed") for t in TARGETS for n in (0, 1))
-    resend_1, corrected = check_files(day.day_dir / "resend-1"), check_files(day.day_dir)
-    for name, sums in SUMS.items():
-        assert total(sums(first[name]), sums(resend_1[name])) == total(sums(corrected[name])), name
+    assert_settled_with_one_resend(day, first)
 
 
 def test_commits_lost_in_a_power_cut_are_settled_from_the_files_as_unchanged(tmp_path, monkeypatch):
