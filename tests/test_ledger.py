@@ -27,6 +27,7 @@ from journalgen.cli import cli
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.inputs import parse_close
 from journalgen.ledger import Ledger, LedgerError, PostedRow, StoreDayKey
+from journalgen.ledger import store as ledger_store
 from journalgen.ledger.store import HEAD_SQL, MIGRATIONS, _upgrade, dump_schema, head
 from journalgen.ledger.models import Base
 from journalgen.resend import commit, plan
@@ -204,6 +205,18 @@ def test_plan_post_commit_for_a_connector(tmp_path):
     assert caught.value.code == "LEDGER_CONFLICT"
     assert [e.number for e in ledger.emissions(DAY, "freee")] == [0, 1]
     assert plan(ledger, corrected, SETTINGS, "freee").status == "unchanged"
+    ledger.close()
+
+
+def test_an_entry_handed_to_several_targets_is_encoded_once(tmp_path, monkeypatch):
+    encoded, real = [], ledger_store._document
+    monkeypatch.setattr(ledger_store, "_document", lambda entry: encoded.append(entry.key) or real(entry))
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    planned = plan(ledger, CLOSE, SETTINGS, ["freee", "yayoi"])
+    commit(ledger, planned)
+    first, second = (part.added for part in planned.targets)
+    assert [entry.key for entry in first] == [entry.key for entry in second]
+    assert sorted(encoded) == sorted(entry.key for entry in first)  # once each, not once per target
     ledger.close()
 
 

@@ -356,8 +356,11 @@ class Ledger:
         ids = []
         # the entries' rows, made before the write lock is taken; an entry (object) handed to
         # several targets is encoded once
-        columns = {id(entry): (entry.key, entry.kind.value, entry.amount, _document(entry))
-                   for record in records for entry in (*record.reversed, *record.added)}
+        columns: dict[int, tuple] = {}
+        for record in records:
+            for entry in (*record.reversed, *record.added):
+                if id(entry) not in columns:
+                    columns[id(entry)] = (entry.key, entry.kind.value, entry.amount, _document(entry))
         entry_rows = [[(position, role, *columns[id(entry)]) for position, (role, entry) in enumerate(
             [("reverse", entry) for entry in record.reversed] + [("add", entry) for entry in record.added])]
             for record in records]
