@@ -226,7 +226,7 @@ def _carry(folder: Path, staging: Path, skip: set[str]) -> list[int]:
                 for root, _, names in os.walk(target):
                     handles.append(os.open(root, os.O_RDONLY))
                     handles += [os.open(os.path.join(root, name), os.O_RDONLY) for name in names
-                                if not os.path.islink(os.path.join(root, name))]
+                                if stat.S_ISREG(os.lstat(os.path.join(root, name)).st_mode)]  # no link, no FIFO
             elif not _link_or_copy(path, target):
                 handles.append(os.open(target, os.O_RDONLY))
     except BaseException:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,17 @@ def test_a_failed_fsync_fails_the_switch_leaves_the_old_set_and_no_open_handle(t
     assert sorted(p.name for p in folder.parent.iterdir()) == ["0001"]
     if handles is not None:
         assert len(os.listdir("/proc/self/fd")) == handles
+
+
+def test_a_named_pipe_in_a_carried_folder_is_carried_without_being_opened(tmp_path):
+    folder = tmp_path / "2025-01-10" / "0001"
+    storeday.switch(folder, OLD)
+    (folder / "sockets").mkdir()
+    os.mkfifo(folder / "sockets" / "pipe")  # opening it to sync would wait for a writer forever
+    switching = threading.Thread(target=storeday.switch, args=(folder, NEW), daemon=True)
+
+    switching.start()
+    switching.join(60)
+
+    assert not switching.is_alive()
+    assert files(folder) == NEW and stat.S_ISFIFO((folder / "sockets" / "pipe").lstat().st_mode)
