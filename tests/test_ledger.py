@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,10 @@ from sqlalchemy import create_engine, inspect, text
 from journalgen.cli import cli
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.inputs import parse_close
+from journalgen.journalize import journalize
 from journalgen.ledger import Ledger, LedgerError, PostedRow, StoreDayKey
 from journalgen.ledger import store as ledger_store
-from journalgen.ledger.store import HEAD_SQL, MIGRATIONS, _upgrade, dump_schema, head
+from journalgen.ledger.store import HEAD_SQL, Record, MIGRATIONS, _upgrade, dump_schema, head
 from journalgen.ledger.models import Base
 from journalgen.resend import commit, plan
 from journalgen.settings import load_settings
@@ -218,6 +220,31 @@ def test_an_entry_handed_to_several_targets_is_encoded_once(tmp_path, monkeypatc
     assert [entry.key for entry in first] == [entry.key for entry in second]
     assert sorted(encoded) == sorted(entry.key for entry in first)  # once each, not once per target
     ledger.close()
+
+
+def many_entries_round_trip(url: str) -> None:
+    """An emission of 250 entries (more than one INSERT's worth) and a delta that reverses 120 of
+    them come back from the ledger in order, each entry as it was recorded."""
+    entry = journalize(CLOSE, SETTINGS).entries[0]
+    entries = tuple(replace(entry, key=f"{number:016x}") for number in range(250))
+    day = StoreDayKey("会社", "0001", dt.date(2025, 1, 10))
+    ledger = Ledger(url)
+    try:
+        first, delta = (Record("journal", number, kind, folder, ("journal.json",), "0" * 64, reversed_, added)
+                        for number, kind, folder, reversed_, added in (
+                            (1, "first", "", (), entries),
+                            (2, "delta", "resend-2", entries[:120], entries[:3])))
+        ledger.record(day, [first], "run-1", "committed")
+        assert list(ledger.state(day).of("journal").entries.items()) == [(e.key, e) for e in entries]
+        ledger.record(day, [delta], "run-2", "committed")
+        assert list(ledger.state(day).of("journal").entries) == [e.key for e in entries[120:] + entries[:3]]
+        assert list(ledger.state(day, upto=1).of("journal").entries) == [e.key for e in entries]
+    finally:
+        ledger.close()
+
+
+def test_an_emission_of_many_entries_is_recorded_whole_and_in_order(tmp_path):
+    many_entries_round_trip(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
 
 
 def test_a_dry_run_writes_and_records_nothing(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 import resend_scenario
 from postgresql_server import missing, postgresql_url  # noqa: F401  (the fixture)
 from sqlalchemy import create_engine, text
-from test_ledger import power_cut_after_each_build
+from test_ledger import many_entries_round_trip, power_cut_after_each_build
 from test_freee_send import (  # noqa: F401  (the fixtures)
     SAMPLE, VOID, connected, env, fake, full_rendering, in_freee, sample_close, send_close,
 )
@@ -37,6 +37,10 @@ def test_two_workers_at_once_on_one_postgresql_ledger_record_each_store_day_once
 def test_commits_lost_in_a_crash_of_the_server_are_settled_from_the_files_as_unchanged(
         tmp_path, monkeypatch, postgresql_url):  # noqa: F811
     power_cut_after_each_build(tmp_path, monkeypatch, fresh_database(postgresql_url, "power_cut"))
+
+
+def test_an_emission_of_many_entries_is_recorded_whole_and_in_order_on_postgresql(postgresql_url):  # noqa: F811
+    many_entries_round_trip(fresh_database(postgresql_url, "many_entries"))
 
 
 def test_send_a_day_then_its_correction_to_the_fake_freee_on_postgresql(fake, connected, tmp_path, postgresql_url):  # noqa: F811

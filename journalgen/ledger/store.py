@@ -376,8 +376,10 @@ class Ledger:
                     "output_hash": record.output_hash, "run_id": run_id, "created_at": now,
                     "committed_at": now if state == "committed" else None,
                 })).fetchone()[0]
-                if rows:
-                    cursor.executemany(self._sql(_NEW_ENTRY), [(emission_id, *row) for row in rows])
+                for start in range(0, len(rows), _ROWS_PER_INSERT):
+                    part = rows[start:start + _ROWS_PER_INSERT]
+                    cursor.execute(self._sql(_NEW_ENTRIES + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(part))),
+                                   [value for row in part for value in (emission_id, *row)])
                 ids.append(emission_id)
         return ids
 
@@ -447,9 +449,13 @@ _NEW_EMISSION = (
     "committed_at) VALUES (:store_day_id, :number, :kind, :state, :folder, :files, :output_hash, :run_id, "
     ":created_at, :committed_at) RETURNING id"
 )
-_NEW_ENTRY = ("INSERT INTO emitted_entries (emission_id, position, role, key, kind, amount, document) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?)")
-"""Positional: one tuple per entry is cheaper to build than a dict."""
+_NEW_ENTRIES = "INSERT INTO emitted_entries (emission_id, position, role, key, kind, amount, document) VALUES "
+"""Positional, many rows per statement (`_ROWS_PER_INSERT`)."""
+_ROWS_PER_INSERT = 100
+"""Entries inserted by one statement: 700 values, under the 999 an older SQLite binds at most.
+One statement for a hundred rows, not one per row: the driver lets go of the GIL for every
+statement it runs, and while the main thread renders, the build's writer thread waits for the
+GIL back each time (docs/scale.md 1f); it is also less work in Python."""
 _COMMIT = "UPDATE emissions SET state = 'committed', committed_at = :now WHERE id IN ({ids}) AND state = 'pending'"
 _DISCARD = (
     "DELETE FROM emitted_entries WHERE emission_id IN "
