@@ -30,7 +30,7 @@ from journalgen.inputs import parse_close
 from journalgen.journalize import journalize
 from journalgen.ledger import Ledger, LedgerError, PostedRow, StoreDayKey
 from journalgen.ledger import store as ledger_store
-from journalgen.ledger.store import HEAD_SQL, Record, MIGRATIONS, _upgrade, dump_schema, head
+from journalgen.ledger.store import HEAD_SQL, MIGRATIONS, Record, _upgrade, dump_schema, head
 from journalgen.ledger.models import Base
 from journalgen.resend import commit, plan
 from journalgen.settings import load_settings
@@ -230,12 +230,11 @@ def many_entries_round_trip(url: str) -> None:
     day = StoreDayKey("会社", "0001", dt.date(2025, 1, 10))
     ledger = Ledger(url)
     try:
-        first, delta = (Record("journal", number, kind, folder, ("journal.json",), "0" * 64, reversed_, added)
-                        for number, kind, folder, reversed_, added in (
-                            (1, "first", "", (), entries),
-                            (2, "delta", "resend-2", entries[:120], entries[:3])))
+        first = Record("journal", 1, "first", "", ("journal.json",), "0" * 64, reversed=(), added=entries)
         ledger.record(day, [first], "run-1", "committed")
         assert list(ledger.state(day).of("journal").entries.items()) == [(e.key, e) for e in entries]
+        delta = Record("journal", 2, "delta", "resend-2", ("journal.json",), "1" * 64,
+                       reversed=entries[:120], added=entries[:3])
         ledger.record(day, [delta], "run-2", "committed")
         assert list(ledger.state(day).of("journal").entries) == [e.key for e in entries[120:] + entries[:3]]
         assert list(ledger.state(day, upto=1).of("journal").entries) == [e.key for e in entries]

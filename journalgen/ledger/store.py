@@ -453,9 +453,9 @@ _NEW_ENTRIES = "INSERT INTO emitted_entries (emission_id, position, role, key, k
 """Positional, many rows per statement (`_ROWS_PER_INSERT`)."""
 _ROWS_PER_INSERT = 100
 """Entries inserted by one statement: 700 values, under the 999 an older SQLite binds at most.
-One statement for a hundred rows, not one per row: the driver lets go of the GIL for every
-statement it runs, and while the main thread renders, the build's writer thread waits for the
-GIL back each time (docs/scale.md 1f); it is also less work in Python."""
+Not one row per statement (`executemany`): the driver lets go of the GIL for each row it runs,
+and while the main thread renders, the build's writer thread waits for the GIL back each time
+(docs/scale.md 1f); it is also less work in Python."""
 _COMMIT = "UPDATE emissions SET state = 'committed', committed_at = :now WHERE id IN ({ids}) AND state = 'pending'"
 _DISCARD = (
     "DELETE FROM emitted_entries WHERE emission_id IN "
