@@ -166,6 +166,10 @@ class _Guarded(Group):
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except KeyboardInterrupt:  # Ctrl-C (a parallel build takes SIGTERM as one): not click's bare "Aborted!"
+            echo(translate("Interrupted: journalgen stopped before the end. What it finished stays; run the same "
+                           "command again to finish.", context_lang(ctx)), err=True)
+            raise SystemExit(EXIT_FAILED) from None
         except Exception as exc:
             from journalgen.errors import FileAccessError, JournalgenError, os_problem, shorter
 

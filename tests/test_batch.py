@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -95,29 +100,42 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def test_a_terminated_parallel_build_stops_its_workers_and_leaves_whole_store_days(tmp_path):
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
+def _building(tmp_path: Path, jobs: int, lang: str = "en") -> tuple[list[str], Path, subprocess.Popen]:
+    """A CLI build of 400 generated closes with `--jobs jobs`, started and seen writing its first
+    store-day: the command, its output folder and the process."""
     generated = list(closes(400))
     (tmp_path / "in.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in generated),
                                         encoding="utf-8")
     write_settings(tmp_path / "settings.toml", 400)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "journalgen", "build", "--config", str(tmp_path / "settings.toml"), "--input",
-               str(tmp_path / "in.jsonl"), "--out", str(out), "--jobs", "2", "--lang", "en", "-q"]
+               str(tmp_path / "in.jsonl"), "--out", str(out), "--jobs", str(jobs), "--lang", lang, "-q"]
     build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while not list(out.glob("*/*/journal.json")) and time.monotonic() < deadline:  # the workers are building
+    while not list(out.glob("*/*/journal.json")) and time.monotonic() < deadline:
         time.sleep(0.2)
+    return command, out, build
+
+
+def test_a_build_stopped_with_ctrl_c_says_so_in_the_users_language_and_the_next_run_finishes(tmp_path):
+    command, out, build = _building(tmp_path, jobs=1, lang="ja")
+    build.send_signal(signal.SIGINT)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 1 and "Traceback" not in stderr and "Aborted!" not in stderr, stderr
+    assert "中断しました。終わった分はそのまま残っています。同じコマンドをもう一度実行すると続きを処理します。" in stderr
+    assert not list(out.glob("*/.*journalgen-*"))  # no half-switched store-day
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0 and "作成 400 件、失敗 0 件" in rerun.stdout, rerun.stdout
+
+
+def test_a_terminated_parallel_build_stops_its_workers_and_leaves_whole_store_days(tmp_path):
+    command, out, build = _building(tmp_path, jobs=2)
     workers = _descendants(build.pid)
     assert len(workers) >= 3  # the forkserver, its two workers (and the resource tracker)
     build.send_signal(signal.SIGTERM)
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 1 and "Traceback" not in stderr
+    assert "Interrupted: journalgen stopped before the end." in stderr, stderr
 
     def alive(pid: int) -> bool:
         try:
