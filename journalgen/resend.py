@@ -30,7 +30,7 @@ from journalgen.delta import delta
 from journalgen.errors import LedgerConflictError, LedgerUnavailableError
 from journalgen.journal import Entry, Journal
 from journalgen.journalize import journalize
-from journalgen.ledger import Ledger, LedgerError, Record, StoreDayKey, output_hash
+from journalgen.ledger import Ledger, LedgerError, Record, Recorded, StoreDayKey, output_hash
 from journalgen.plugins import installed_targets
 from journalgen.settings import Settings
 from journalgen.storeday import Switched
@@ -181,7 +181,7 @@ class Emitter:
             return Switched(), plan(self.ledger, journal, self.settings, self.targets, full=self.full, rendered=outputs)
         key = store_day(journal, self.settings)
         with self.ledger.locked(key):
-            self.settle(key, directory)
+            settle(self.ledger, key, directory)
             planned = plan(self.ledger, journal, self.settings, self.targets, full=self.full, rendered=outputs)
             ids = self.ledger.record(key, [part.record() for part in planned.changed], self.run_id, "pending")
             written = self.write(directory, outputs)
@@ -191,19 +191,27 @@ class Emitter:
             self.ledger.commit(ids, durable=False)  # lost with the power: settled from the files
         return written, planned
 
-    def settle(self, key: StoreDayKey, directory: Path) -> None:
-        """Commit each pending emission of `key` whose files are on disk as recorded; discard
-        the others (they never reached the disk whole)."""
-        landed, lost = [], []
-        for emission in self.ledger.emissions(key):
-            if emission.state != "pending":
-                continue
-            paths = [directory / emission.folder / name for name in emission.files]
-            found = {path.name: path.read_bytes() for path in paths if path.is_file()}
-            complete = len(found) == len(paths) and output_hash(found) == emission.output_hash
-            (landed if complete else lost).append(emission.id)
-        self.ledger.commit(landed)
-        self.ledger.discard(lost)
+
+def landed(ledger: Ledger, key: StoreDayKey, directory: Path) -> tuple[list[Recorded], list[Recorded]]:
+    """The pending emissions of `key` whose files are in `directory` as recorded, and the others
+    (they never reached the disk whole)."""
+    complete, partial = [], []
+    for emission in ledger.emissions(key):
+        if emission.state != "pending":
+            continue
+        paths = [directory / emission.folder / name for name in emission.files]
+        found = {path.name: path.read_bytes() for path in paths if path.is_file()}
+        whole = len(found) == len(paths) and output_hash(found) == emission.output_hash
+        (complete if whole else partial).append(emission)
+    return complete, partial
+
+
+def settle(ledger: Ledger, key: StoreDayKey, directory: Path) -> None:
+    """Commit each pending emission of `key` whose files are in `directory` (the store-day's
+    folder) as recorded; discard the others. Call it under `ledger.locked(key)`."""
+    complete, partial = landed(ledger, key, directory)
+    ledger.commit([emission.id for emission in complete])
+    ledger.discard([emission.id for emission in partial])
 
 
 @dataclass(frozen=True)
