@@ -1,9 +1,10 @@
 """FLARO's webhook delivery through `journalgen send --target flaro` and the sent-ledger, against
 an HTTP server the tests start on 127.0.0.1: delivered once, a 500 then success, a server down
 for one run and up for the next (the pending version delivered, by a run of the same day or of
-another), a corrected day delivered as a new version, nothing for a store-day outside its link
-window — each on the SQLite ledger and on a throwaway PostgreSQL one — a version whose body is
-lost, and the URL rules."""
+another), a version whose ledger commit was lost (settled from its files, or discarded), a
+corrected day delivered as a new version, nothing for a store-day outside its link window — each
+on the SQLite ledger and on a throwaway PostgreSQL one — a version whose body is lost, and the URL
+rules."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from postgresql_server import postgresql_url  # noqa: F401  (the fixture)
 from test_resend_postgresql import fresh_database
 
 from journalgen.cli import cli
-from journalgen.ledger import Ledger, default_url
+from journalgen.ledger import Ledger, Recorded, StoreDayKey, default_url
 
 CLOSE = Path(__file__).parent / "cases" / "flaro-default-mappings" / "close.json"
 KEY_1, KEY_2 = "2025-01-11_0002_v1", "2025-01-11_0002_v2"
@@ -178,6 +179,90 @@ def test_a_run_for_another_day_first_delivers_what_an_earlier_run_left_pending(t
     assert server.received[0][1]["business_date"] == "2025-01-11" and len(server.received[0][1]["files"]) == 8
     assert delivered(ledger_url) == [(KEY_1, "webhook", 0)]
     assert delivered(ledger_url, dt.date(2025, 1, 12)) == [("2025-01-12_0002_v1", "webhook", 0)]
+
+
+def lose_the_commit(url: str) -> None:
+    """Put the sent-ledger at `url` back to what a power cut right after a send's build leaves: the
+    build's commit, which does not wait for the disk, lost (the emission pending again, its files on
+    disk), and nothing posted or kept yet."""
+    ledger = Ledger(url)
+    try:
+        with ledger._transaction() as cursor:
+            cursor.execute("UPDATE emissions SET state = 'pending', committed_at = NULL")
+            cursor.execute("DELETE FROM unposted_bodies")
+    finally:
+        ledger.close()
+
+
+def emissions(url: str, day: dt.date = dt.date(2025, 1, 11)) -> list[Recorded]:
+    """The emissions of store 0002's `day` the sent-ledger at `url` holds."""
+    ledger = Ledger(url)
+    try:
+        return ledger.emissions(StoreDayKey("", "0002", day))
+    finally:
+        ledger.close()
+
+
+def test_a_run_for_another_day_first_delivers_a_version_whose_commit_was_lost(tmp_path, ledger_url):
+    """2025-01-11 was built and its commit lost: a send of 2025-01-12 settles it from its files and
+    delivers it first."""
+    port = free_port()
+    config = settings_file(tmp_path, f"http://127.0.0.1:{port}/hook", ledger=ledger_url)
+    assert send(tmp_path, config).exit_code == 1  # 2025-01-11, the webhook down
+    lose_the_commit(ledger_url)
+    assert [emission.state for emission in emissions(ledger_url)] == ["pending"]
+    server = Webhook(port=port)
+    try:
+        today = send(tmp_path, config, close_on(tmp_path, "2025-01-12"))
+    finally:
+        server.close()
+    assert today.exit_code == 0, today.output
+    assert [key for key, _ in server.received] == [KEY_1, "2025-01-12_0002_v1"]
+    assert f"✓ 2025-01-11 0002: delivered {KEY_1}, left pending by an earlier run" in today.stdout
+    assert "Store-days: 2 sent, 0 failed." in today.stdout
+    assert server.received[0][1]["business_date"] == "2025-01-11" and len(server.received[0][1]["files"]) == 8
+    assert [emission.state for emission in emissions(ledger_url)] == ["committed"]
+    assert delivered(ledger_url) == [(KEY_1, "webhook", 0)]
+    assert delivered(ledger_url, dt.date(2025, 1, 12)) == [("2025-01-12_0002_v1", "webhook", 0)]
+
+
+@pytest.mark.parametrize("change", ["rewritten", "removed"])
+def test_a_version_whose_commit_was_lost_and_whose_files_changed_is_discarded_not_delivered(
+        tmp_path, ledger_url, change):
+    port = free_port()
+    config = settings_file(tmp_path, f"http://127.0.0.1:{port}/hook", ledger=ledger_url)
+    assert send(tmp_path, config).exit_code == 1
+    lose_the_commit(ledger_url)
+    media = tmp_path / "out" / "2025-01-11" / "0002" / "flaro-media.json"
+    if change == "rewritten":
+        media.write_bytes(media.read_bytes() + b"\n")
+    else:
+        media.unlink()
+    server = Webhook(port=port)
+    try:
+        today = send(tmp_path, config, close_on(tmp_path, "2025-01-12"))
+        assert today.exit_code == 0 and "Store-days: 1 sent, 0 failed." in today.stdout, today.output
+        assert [key for key, _ in server.received] == ["2025-01-12_0002_v1"]
+        assert emissions(ledger_url) == [] and delivered(ledger_url) == []
+        again = send(tmp_path, config)  # built again, 2025-01-11 goes as v1
+    finally:
+        server.close()
+    assert again.exit_code == 0 and f"✓ 2025-01-11 0002: delivered {KEY_1}\n" in again.stdout, again.output
+    assert [key for key, _ in server.received] == ["2025-01-12_0002_v1", KEY_1]
+    assert delivered(ledger_url) == [(KEY_1, "webhook", 0)]
+
+
+def test_a_dry_run_lists_a_version_whose_commit_was_lost_and_leaves_it_pending(tmp_path, ledger_url):
+    config = settings_file(tmp_path, f"http://127.0.0.1:{free_port()}/hook", ledger=ledger_url)
+    assert send(tmp_path, config).exit_code == 1
+    lose_the_commit(ledger_url)
+    before = emissions(ledger_url)
+    result = send(tmp_path, config, close_on(tmp_path, "2025-01-12"), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stdout.splitlines() if "would deliver" in line] == [
+        f"· 2025-01-11 0002: would deliver {KEY_1}", "· 2025-01-12 0002: would deliver 2025-01-12_0002_v1"]
+    assert emissions(ledger_url) == before and [emission.state for emission in before] == ["pending"]
+    assert emissions(ledger_url, dt.date(2025, 1, 12)) == [] and delivered(ledger_url) == []
 
 
 def corrected_close(tmp_path: Path) -> Path:

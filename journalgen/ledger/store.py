@@ -417,6 +417,11 @@ class Ledger:
                          None if body is None else bytes(body))
                 for store, business_date, id, number, kind, state, folder, files, output_hash, run_id, body in rows]
 
+    def pending_days(self, target: str, company: str) -> list[StoreDayKey]:
+        """The store-days of `company` with a pending emission to `target`, in date, store order."""
+        rows = self._rows(_PENDING_DAYS, {"target": target, "company": company})
+        return [StoreDayKey(company, store, _date(business_date)) for store, business_date in rows]
+
     def keep_body(self, target: str, day: StoreDayKey, emission: int, key: str, body: bytes) -> None:
         """Keep `body`, the request of `emission` that could not be posted, for a later run; a body
         already kept for the emission stays (the same key always carries the same bytes)."""
@@ -481,6 +486,11 @@ _UNPOSTED = """
       AND NOT EXISTS (SELECT 1 FROM posted_requests p WHERE p.target = d.target AND p.company = d.company
                       AND p.store = d.store AND p.business_date = d.business_date AND p.emission = e.number)
     ORDER BY d.business_date, d.store, e.number
+"""
+_PENDING_DAYS = """
+    SELECT DISTINCT d.store, d.business_date FROM store_days d JOIN emissions e ON e.store_day_id = d.id
+    WHERE d.target = :target AND d.company = :company AND e.state = 'pending'
+    ORDER BY d.business_date, d.store
 """
 _KEPT = ("SELECT 1 FROM unposted_bodies WHERE target = :target AND company = :company AND store = :store "
          "AND business_date = :business_date AND emission = :emission")

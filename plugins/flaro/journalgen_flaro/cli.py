@@ -2,7 +2,9 @@
 version the sent-ledger emitted to FLARO and FLARO does not hold yet is POSTed to the webhook,
 oldest first, for every linked store-day of `[targets.flaro.stores]` in the ledger — not only the
 days of this run, so what an earlier run could not deliver goes with the next send, whatever day
-that sends (seed 002: 「オンライン復旧時に自動連携」).
+that sends (seed 002: 「オンライン復旧時に自動連携」). An emission to FLARO a crash or a power cut
+left pending (its commit lost) is settled first from its files, under the store-day's lock, as a
+build of that day would settle it (`journalgen.resend.settle`); a dry run only lists it.
 
 A version is an emission to `flaro` the ledger recorded (the first is v1, re-send N is v(N+1);
 FLARO takes no delta, so each is the whole day). A delivered version is recorded in the ledger's
@@ -21,9 +23,9 @@ from pathlib import Path
 from journalgen.build import StoreDayResult, target_options
 from journalgen.errors import Problem, SettingsError
 from journalgen.i18n import Lang, translate
-from journalgen.ledger import Ledger, PostedRow, Recorded, StoreDayKey, output_hash
+from journalgen.ledger import Ledger, PostedRow, Recorded, StoreDayKey, Unposted, output_hash
 from journalgen.links import link_skip
-from journalgen.resend import store_day
+from journalgen.resend import landed, settle, store_day
 from journalgen.settings import Settings
 from journalgen_flaro.errors import LOCALE_DIR, VersionLostError
 from journalgen_flaro.plugin import NAME, TARGET
@@ -56,14 +58,25 @@ def check_settings(settings: Settings) -> None:
 def send_days(days: list[StoreDayResult], settings: Settings, out_dir: Path, *, ledger: Ledger, dry_run: bool,
               lang: Lang, echo: Echo) -> tuple[int, int]:
     """Deliver every version FLARO does not hold yet, of this run's `days` and of any store-day an
-    earlier run left pending; the numbers of store-days sent and failed."""
+    earlier run left pending (its emissions still pending in the ledger settled first from their
+    files, as a build of the day would); the numbers of store-days sent and failed."""
     options = target_options(TARGET, settings)
+    ran = {store_day(result.journal, settings): result for result in days}
+    would_commit: list[Unposted] = []  # a dry run's: the pending versions a send would commit
+    for day in ledger.pending_days(NAME, settings.company.name):  # commits a crash or a power cut lost
+        folder = out_dir / day.business_date.isoformat() / day.store
+        if not dry_run:
+            with ledger.locked(day):  # a build may be between its pending record and its files
+                settle(ledger, day, folder)
+        elif day not in ran:  # a day of this run is listed by its plan
+            would_commit += [Unposted(day, emission, None) for emission in landed(ledger, day, folder)[0]
+                             if emission.target == NAME and emission.files]
     waiting: dict[StoreDayKey, list[tuple[Recorded, bytes | None]]] = {}
-    for item in ledger.unposted(NAME, settings.company.name):
+    for item in sorted([*ledger.unposted(NAME, settings.company.name), *would_commit],
+                       key=lambda item: (item.day.business_date, item.day.store, item.emission.number)):
         day = item.day
         if link_skip(NAME, day.store, day.business_date, options.stores.get(day.store)) is None:
             waiting.setdefault(day, []).append((item.emission, item.body))
-    ran = {store_day(result.journal, settings): result for result in days}
     planned = {day: result.plan for day, result in ran.items() if dry_run and result.plan is not None}
     failed = set()
     for day in sorted(waiting.keys() | planned.keys(), key=lambda day: (day.business_date, day.store)):
