@@ -50,9 +50,9 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
     from importlib.metadata import entry_points
 
     from journalgen.build import build_closes, check_targets, locked_output
-    from journalgen.errors import JournalgenError
+    from journalgen.errors import JournalgenError, LedgerUnavailableError
     from journalgen.inputs import read_closes
-    from journalgen.ledger import LEDGER_FILE, Ledger, default_url
+    from journalgen.ledger import LEDGER_FILE, Ledger, LedgerError, default_url
     from journalgen.resend import Emitter
     from journalgen.settings import FiscalPeriod, load_settings
     from journalgen.storeday import switch
@@ -104,8 +104,13 @@ def send(target, day, start, end, input_path, config, out_dir, fiscal_period, dr
             where = f"{result.close.business_date.isoformat()} {result.close.store.code} " if result.close else ""
             click.echo(f"✗ {where}[{result.error.code}] {result.error.message(lang)}", err=True)
         built = [result for result in results if not result.error]
-        outcome = sender(built, settings, out_dir, ledger=ledger, dry_run=dry_run, lang=lang,
-                         echo=lambda text, err: click.echo(text, err=err))
+        try:
+            outcome = sender(built, settings, out_dir, ledger=ledger, dry_run=dry_run, lang=lang,
+                             echo=lambda text, err: click.echo(text, err=err))
+        except LedgerError as exc:  # the ledger went away while sending; each post it recorded stands
+            error = LedgerUnavailableError(url=ledger.safe_url, reason=str(exc).splitlines()[0])
+            click.echo(f"[{error.code}] {error.message(lang)}", err=True)
+            raise SystemExit(1) from None
     sent, send_failed = outcome if isinstance(outcome, tuple) else (len(built) - outcome, outcome)
     summary = "Store-days: {sent} listed, {failed} failed." if dry_run else "Store-days: {sent} sent, {failed} failed."
     click.echo(translate(summary, lang).format(sent=sent, failed=len(failed) + send_failed))

@@ -23,7 +23,7 @@ from postgresql_server import postgresql_url  # noqa: F401  (the fixture)
 from test_resend_postgresql import fresh_database
 
 from journalgen.cli import cli
-from journalgen.ledger import Ledger, Recorded, StoreDayKey, default_url
+from journalgen.ledger import Ledger, LedgerError, Recorded, StoreDayKey, default_url
 
 CLOSE = Path(__file__).parent / "cases" / "flaro-default-mappings" / "close.json"
 KEY_1, KEY_2 = "2025-01-11_0002_v1", "2025-01-11_0002_v2"
@@ -263,6 +263,18 @@ def test_a_dry_run_lists_a_version_whose_commit_was_lost_and_leaves_it_pending(t
         f"· 2025-01-11 0002: would deliver {KEY_1}", "· 2025-01-12 0002: would deliver 2025-01-12_0002_v1"]
     assert emissions(ledger_url) == before and [emission.state for emission in before] == ["pending"]
     assert emissions(ledger_url, dt.date(2025, 1, 12)) == [] and delivered(ledger_url) == []
+
+
+def test_a_ledger_failing_while_sending_is_named_with_its_reason_not_taken_for_a_bug(tmp_path, monkeypatch):
+    def down(*args, **kwargs):
+        raise LedgerError("database is locked")
+
+    config = settings_file(tmp_path, f"http://127.0.0.1:{free_port()}/hook")
+    monkeypatch.setattr(Ledger, "unposted", down)
+    result = send(tmp_path, config)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "[LEDGER_UNAVAILABLE]" in result.stderr and "database is locked" in result.stderr
+    assert "unexpected error" not in result.stderr
 
 
 def corrected_close(tmp_path: Path) -> Path:
