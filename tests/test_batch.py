@@ -110,7 +110,10 @@ def _building(tmp_path: Path, jobs: int, lang: str = "en") -> tuple[list[str], P
     out = tmp_path / "out"
     command = [sys.executable, "-m", "journalgen", "build", "--config", str(tmp_path / "settings.toml"), "--input",
                str(tmp_path / "in.jsonl"), "--out", str(out), "--jobs", str(jobs), "--lang", lang, "-q"]
-    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as at a terminal: a test run started in the background (CI) ignores SIGINT, and a
+    # child that starts with it ignored keeps ignoring it
+    build = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(out.glob("*/*/journal.json")) and time.monotonic() < deadline:
         time.sleep(0.2)
