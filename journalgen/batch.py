@@ -10,7 +10,7 @@ single-threaded server that has imported journalgen once. Workers ignore Ctrl-C:
 (on Ctrl-C, or SIGTERM) stops handing out store-days, lets the ones in hand finish (so no store-day is left between its
 write and its ledger commit), and stops. A worker that dies (killed, out of memory) leaves its
 store-day's folder whole, old or new (`storeday.switch`), and a pending ledger record the next
-run settles; the run stops with `WorkerLost`.
+run settles; the run stops with `WorkerLost`. A run killed outright takes its workers with it.
 """
 
 from __future__ import annotations
@@ -107,7 +107,21 @@ _worker: _Builder | None = None
 def _start_worker(job: Job) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, name="journalgen-parent-watch", daemon=True).start()
     _worker = _Builder(job)
+
+
+def _exit_with_parent() -> None:
+    """End this worker as soon as the run's process is gone (killed with SIGKILL, out of memory),
+    which no Python code in it can report: the worker would otherwise wait for work forever, and
+    with it the forkserver and the resource tracker. The store-day in hand stays whole, old or
+    new, as when the worker itself is killed."""
+    from multiprocessing import connection, parent_process
+
+    parent = parent_process()
+    if parent is not None:
+        connection.wait([parent.sentinel])  # ready once the run's process has ended
+        os._exit(1)
 
 
 def _build_chunk(items: list[RawClose]) -> list[DayOutcome]:

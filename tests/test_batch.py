@@ -131,6 +131,35 @@ def test_a_build_stopped_with_ctrl_c_says_so_in_the_users_language_and_the_next_
     assert rerun.returncode == 0 and "作成 400 件、失敗 0 件" in rerun.stdout, rerun.stdout
 
 
+def _still_running(pids: set[int], wait: float = 30) -> list[int]:
+    """Those of `pids` still running after up to `wait` seconds (a zombie awaiting its reaper is not)."""
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+
+    deadline = time.monotonic() + wait
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [pid for pid in pids if alive(pid)]
+
+
+def test_a_parallel_build_killed_outright_takes_its_workers_with_it_and_the_next_run_finishes(tmp_path):
+    """SIGKILL (or the out-of-memory killer) leaves the run no chance to stop its workers: they
+    notice it is gone and end, and the forkserver and the resource tracker with them."""
+    command, out, build = _building(tmp_path, jobs=2)
+    helpers = _descendants(build.pid)
+    assert len(helpers) >= 3  # the forkserver, its two workers (and the resource tracker)
+    build.kill()
+    build.communicate(timeout=60)
+    assert not _still_running(helpers)
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0 and "Store-days: 400 built, 0 failed" in rerun.stdout, rerun.stdout
+    assert not list(out.glob("*/.*journalgen-*"))  # what a killed worker left was cleared
+
+
 def test_a_terminated_parallel_build_stops_its_workers_and_leaves_whole_store_days(tmp_path):
     command, out, build = _building(tmp_path, jobs=2)
     workers = _descendants(build.pid)
@@ -139,18 +168,7 @@ def test_a_terminated_parallel_build_stops_its_workers_and_leaves_whole_store_da
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 1 and "Traceback" not in stderr
     assert "Interrupted: journalgen stopped before the end." in stderr, stderr
-
-    def alive(pid: int) -> bool:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"  # not a zombie awaiting its reaper
-
-    deadline = time.monotonic() + 30
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not [pid for pid in workers if alive(pid)]
+    assert not _still_running(workers)
     assert not list(out.glob("*/.*journalgen-*"))  # no half-switched store-day
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0 and "Store-days: 400 built, 0 failed" in rerun.stdout
